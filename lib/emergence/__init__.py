@@ -1,0 +1,14 @@
+"""Emergence: the shared library behind the book.
+
+Submodules
+----------
+scale     the EMERGENCE_SCALE knob (``ci`` | ``default`` | ``full``)
+style     the book's matplotlib style
+claims    executable claim checks and the claims ledger
+sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
+"""
+
+from emergence import claims, scale, style
+
+__all__ = ["claims", "scale", "style"]
+__version__ = "0.1.0"

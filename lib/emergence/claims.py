@@ -1,0 +1,220 @@
+"""Executable claim checks, and the ledger that collects their verdicts.
+
+A chapter states a paper's quantitative claim as a :class:`Claim` (the paper's exact title, the
+quantity, the paper's value and the tolerance within which we call it reproduced), then calls
+:func:`check` with posterior samples of the same quantity and the verdict its prose states.
+
+The decision rule is Kruschke's HDI + ROPE rule: the claim's tolerance defines a region of
+practical equivalence (ROPE) around the paper's value; with the posterior's highest-density
+interval (HDI, 94 % by default)
+
+- inside the region  -> ``reproduced``;
+- disjoint from it   -> ``not reproduced``;
+- overlapping its edge -> ``inconclusive`` (the data cannot decide at this size).
+
+:func:`check` records every verdict as a JSON file (for the book's claims ledger) and raises
+:class:`ClaimMismatch` when the verdict differs from the one the chapter's prose states, so
+prose and code cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from emergence.scale import SCALES, current_scale
+
+VERDICTS = ("reproduced", "not reproduced", "inconclusive")
+LEDGER_ENV_VAR = "EMERGENCE_LEDGER"
+
+
+class ClaimMismatch(AssertionError):
+    """The verdict computed from the data differs from the verdict the chapter states."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A paper's quantitative claim.
+
+    Give either ``tolerance`` (the region is ``value +- tolerance``) or ``interval`` (the region
+    is ``[lo, hi]``, for claims stated as a range, e.g. "between 1.27 and 1.29").
+    """
+
+    chapter: str
+    paper: str
+    quantity: str
+    value: float
+    tolerance: float | None = None
+    interval: tuple[float, float] | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.tolerance is None) == (self.interval is None):
+            raise ValueError("give exactly one of tolerance and interval")
+        if self.tolerance is not None and not self.tolerance > 0:
+            raise ValueError(f"tolerance must be > 0, got {self.tolerance!r}")
+        if self.interval is not None:
+            lo, hi = self.interval
+            if not lo < hi:
+                raise ValueError(f"interval must have lo < hi, got {self.interval!r}")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value!r} lies outside its interval {self.interval!r}")
+
+    @property
+    def region(self) -> tuple[float, float]:
+        """The region of practical equivalence, ``(lo, hi)``."""
+        if self.interval is not None:
+            return (float(self.interval[0]), float(self.interval[1]))
+        return (self.value - self.tolerance, self.value + self.tolerance)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of comparing posterior samples with a :class:`Claim`."""
+
+    claim: Claim
+    verdict: str
+    mean: float
+    sd: float
+    hdi: tuple[float, float]
+    hdi_prob: float
+    prob_in_region: float
+    n_samples: int
+    scale: str
+    time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["region"] = list(self.claim.region)
+        return d
+
+    def __str__(self) -> str:
+        lo, hi = self.claim.region
+        return (
+            f"{self.claim.quantity}: posterior mean {self.mean:.4g} (sd {self.sd:.2g}), "
+            f"{self.hdi_prob:.0%} HDI [{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]; "
+            f"paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}]; "
+            f"P(in region) = {self.prob_in_region:.2f} -> {self.verdict.upper()} "
+            f"(scale {self.scale})"
+        )
+
+    def _repr_markdown_(self) -> str:
+        lo, hi = self.claim.region
+        return (
+            f"**{self.claim.quantity}** — *{self.verdict}* at scale `{self.scale}`  \n"
+            f"posterior mean {self.mean:.4g} ± {self.sd:.2g}, "
+            f"{self.hdi_prob:.0%} HDI [{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]; "
+            f"paper's value {self.claim.value:.4g}, region of equivalence [{lo:.4g}, {hi:.4g}], "
+            f"posterior mass inside it {self.prob_in_region:.2f}."
+        )
+
+
+def hdi(samples, prob: float = 0.94) -> tuple[float, float]:
+    """The shortest interval holding a fraction ``prob`` of the samples (unimodal posteriors)."""
+    if not 0 < prob < 1:
+        raise ValueError(f"prob must lie in (0, 1), got {prob!r}")
+    x = np.sort(np.asarray(samples, dtype=float).ravel())
+    n_in = int(np.ceil(prob * x.size))
+    widths = x[n_in - 1 :] - x[: x.size - n_in + 1]
+    i = int(np.argmin(widths))
+    return (float(x[i]), float(x[i + n_in - 1]))
+
+
+def assess(claim: Claim, samples, hdi_prob: float = 0.94) -> Verdict:
+    """Compare posterior ``samples`` of the claimed quantity with ``claim`` (HDI + ROPE rule)."""
+    x = np.asarray(samples, dtype=float).ravel()
+    if x.size < 100:
+        raise ValueError(f"need at least 100 posterior samples, got {x.size}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("posterior samples contain NaN or infinite values")
+    lo, hi = claim.region
+    h = hdi(x, hdi_prob)
+    if lo <= h[0] and h[1] <= hi:
+        verdict = "reproduced"
+    elif h[1] < lo or h[0] > hi:
+        verdict = "not reproduced"
+    else:
+        verdict = "inconclusive"
+    return Verdict(
+        claim=claim,
+        verdict=verdict,
+        mean=float(x.mean()),
+        sd=float(x.std(ddof=1)),
+        hdi=h,
+        hdi_prob=hdi_prob,
+        prob_in_region=float(np.mean((x >= lo) & (x <= hi))),
+        n_samples=int(x.size),
+        scale=current_scale(),
+    )
+
+
+def ledger_dir() -> Path:
+    """Where verdicts are recorded: ``$EMERGENCE_LEDGER``, else ``_build/ledger`` in the book's
+    checkout (when the package is installed from one), else ``./emergence-ledger``."""
+    env = os.environ.get(LEDGER_ENV_VAR, "").strip()
+    if env:
+        return Path(env)
+    root = Path(__file__).resolve().parents[2]
+    if (root / "_toc.yml").exists():
+        return root / "_build" / "ledger"
+    return Path.cwd() / "emergence-ledger"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def record(verdict: Verdict, directory: str | os.PathLike | None = None) -> Path:
+    """Write ``verdict`` as JSON for the claims ledger; return the file's path."""
+    d = Path(directory) if directory is not None else ledger_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    name = f"{_slug(verdict.claim.chapter)}--{_slug(verdict.claim.quantity)}--{verdict.scale}.json"
+    path = d / name
+    path.write_text(json.dumps(verdict.as_dict(), indent=2) + "\n")
+    return path
+
+
+def collect(directory: str | os.PathLike | None = None) -> list[dict]:
+    """All recorded verdicts, sorted by chapter and quantity (for the ledger page)."""
+    d = Path(directory) if directory is not None else ledger_dir()
+    rows = [json.loads(p.read_text()) for p in sorted(d.glob("*.json"))]
+    return sorted(rows, key=lambda r: (r["claim"]["chapter"], r["claim"]["quantity"], r["scale"]))
+
+
+def check(
+    claim: Claim,
+    samples,
+    expect: str | Mapping[str, str],
+    hdi_prob: float = 0.94,
+    directory: str | os.PathLike | None = None,
+) -> Verdict:
+    """Assess ``claim`` against ``samples``, record the verdict, and raise :class:`ClaimMismatch`
+    if it differs from ``expect``, the verdict the chapter's prose states.
+
+    ``expect`` may map scale names to verdicts when the prose states, per scale, that the data
+    at small sizes cannot decide (every scale must then be given).
+    """
+    if isinstance(expect, Mapping):
+        missing = [s for s in SCALES if s not in expect]
+        if missing:
+            raise ValueError(f"expect is missing the scale(s) {missing}; give all of {SCALES}")
+        expected = expect[current_scale()]
+    else:
+        expected = expect
+    if expected not in VERDICTS:
+        raise ValueError(f"unknown verdict {expected!r}; valid verdicts are {VERDICTS}")
+    v = assess(claim, samples, hdi_prob)
+    record(v, directory)
+    if v.verdict != expected:
+        raise ClaimMismatch(
+            f"the chapter states '{expected}' for '{claim.quantity}' ({claim.paper}), "
+            f"but the data say '{v.verdict}': {v}. Update the prose to what the data show; "
+            "do not loosen the claim until it passes."
+        )
+    return v

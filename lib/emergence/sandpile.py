@@ -1,0 +1,321 @@
+r"""The Bak-Tang-Wiesenfeld (BTW) sandpile on an L x L square lattice with open boundaries.
+
+Heights :math:`z_i \in \{0, 1, 2, \dots\}`. A site with :math:`z_i \ge 4` is unstable and
+topples: it loses 4 grains and each of its nearest neighbours gains one; grains pushed over the
+edge leave the system (the "sink"). An avalanche is the cascade of topplings after one grain is
+added to a stable configuration. Per avalanche we record
+
+- ``size``: the total number of topplings,
+- ``area``: the number of distinct sites that toppled,
+- ``duration``: the number of parallel toppling waves.
+
+Relaxation topples every unstable site at once in each wave (inside ``jax.lax.while_loop``); by
+the Abelian property the final state and the per-site toppling counts do not depend on this
+order. Everything here is a pure function of explicit arrays and ``jax.random`` keys; the
+``*_kernel`` functions are jit- and vmap-able, the public wrappers validate their arguments.
+
+Exact results (Dhar 1990) used to test the kernel: with the toppling matrix
+:math:`\Delta = 4I - A` (A the adjacency matrix of the L x L grid), the mean number of
+topplings at site i per grain added at site j, in the stationary state, is
+:math:`G_{ij} = (\Delta^{-1})_{ij}`; the number of recurrent configurations is
+:math:`\det \Delta`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+EVENTS_PER_ITERATION = 4
+THRESHOLD = 4  # grains at which a site topples; equals the coordination number (conservative)
+
+
+class Relaxation(NamedTuple):
+    """Result of relaxing one configuration (leading batch axes allowed)."""
+
+    heights: jax.Array  # (..., L, L) the stable configuration
+    topplings: jax.Array  # (..., L, L) toppling count of each site
+    size: jax.Array  # (...,) total topplings
+    area: jax.Array  # (...,) distinct sites toppled
+    duration: jax.Array  # (...,) parallel waves
+
+
+class Drive(NamedTuple):
+    """Result of adding grains one at a time, relaxing after each (leading batch axes allowed)."""
+
+    heights: jax.Array  # (..., L, L) configuration after the last grain
+    size: jax.Array  # (..., n_grains) topplings of each avalanche
+    area: jax.Array  # (..., n_grains) distinct sites toppled in each avalanche
+    duration: jax.Array  # (..., n_grains) parallel waves of each avalanche
+    site: jax.Array  # (..., n_grains) flat index (row * L + col) where each grain was added
+    activity: jax.Array  # (..., L, L) number of avalanches in which each site toppled
+    topplings: jax.Array  # (..., L, L) total topplings of each site over all grains
+
+
+# --------------------------------------------------------------------------------------------
+# kernels (no validation; jit- and vmap-able)
+# --------------------------------------------------------------------------------------------
+
+
+def _neighbour_sum(u: jax.Array) -> jax.Array:
+    """Sum of the four nearest neighbours with open boundaries (outside counts as 0)."""
+    p = jnp.pad(u, 1)
+    return p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]
+
+
+def relax_kernel(z: jax.Array) -> Relaxation:
+    """Relax one (L, L) int32 configuration by parallel toppling waves."""
+
+    def cond(state):
+        return jnp.any(state[0] >= THRESHOLD)
+
+    def wave(state):
+        z, counts, waves = state
+        u = (z >= THRESHOLD).astype(z.dtype)
+        return z - THRESHOLD * u + _neighbour_sum(u), counts + u, waves + 1
+
+    init = (z, jnp.zeros_like(z), jnp.zeros((), z.dtype))
+    z, counts, waves = jax.lax.while_loop(cond, wave, init)
+    return Relaxation(z, counts, counts.sum(), (counts > 0).sum(dtype=z.dtype), waves)
+
+
+def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
+    """Add one grain at each flat index in ``sites`` (in order), relaxing after each.
+
+    ``z``: (B, L, L) stable heights of B independent lattices; ``sites``: (B, n_grains).
+
+    One ``while_loop`` runs over events: an event performs a toppling wave on an unstable
+    lattice, or adds the next grain to a stable one. Each lattice of the batch goes on to its
+    next grain as soon as its avalanche ends instead of waiting for the longest avalanche of
+    the batch, so a batch costs about (mean duration + 1) x n_grains events. The event is
+    vmapped inside the loop (not the loop over the batch), and an event on a finished lattice
+    is a no-op, so the loop needs no per-lattice masking of its state.
+    """
+    L = z.shape[-1]
+    n = sites.shape[-1]
+    dt = z.dtype
+
+    def event(s, sites):
+        u = s["z"] >= THRESHOLD
+        n_unstable = u.sum(dtype=dt)
+        stable = n_unstable == 0
+        # a toppling wave (a no-op on a stable lattice)
+        u8 = u.astype(jnp.int8)
+        z = s["z"] - THRESHOLD * u8 + _neighbour_sum(u8)
+        first = u & ~s["visited"]  # sites toppling for the first time in this avalanche
+        size = s["size"] + n_unstable
+        area = s["area"] + first.sum(dtype=dt)
+        duration = s["duration"] + (~stable).astype(dt)
+        # the running totals only grow, so writing them at the current grain's slot on every
+        # event leaves the avalanche's final values there
+        i = jnp.maximum(s["g"] - 1, 0)
+        out = s["out"].at[:, i].set(jnp.stack([size, area, duration]))
+        # a stable lattice takes its next grain and starts a new avalanche
+        add = stable & (s["g"] < n)
+        site = sites[jnp.minimum(s["g"], n - 1)]
+        z = z.at[site // L, site % L].add(add.astype(jnp.int8))
+        keep = (~add).astype(dt)
+        return dict(
+            z=z,
+            g=s["g"] + add.astype(jnp.int32),
+            visited=(s["visited"] | u) & ~add,
+            size=size * keep,
+            area=area * keep,
+            duration=duration * keep,
+            activity=s["activity"] + first.astype(dt),
+            topplings=s["topplings"] + u.astype(dt),
+            out=out,
+        )
+
+    def events(s):
+        # several events per iteration amortise the loop's overhead (safe: see above)
+        for _ in range(EVENTS_PER_ITERATION):
+            s = jax.vmap(event)(s, sites)
+        return s
+
+    def running(s):
+        return jnp.any(s["g"] < n) | jnp.any(s["z"] >= THRESHOLD)
+
+    B = z.shape[0]
+    init = dict(
+        z=z.astype(jnp.int8),  # heights stay below 8 while relaxing: int8 cuts memory traffic
+        g=jnp.zeros((B,), jnp.int32),
+        visited=jnp.zeros(z.shape, bool),
+        size=jnp.zeros((B,), dt),
+        area=jnp.zeros((B,), dt),
+        duration=jnp.zeros((B,), dt),
+        activity=jnp.zeros_like(z),
+        topplings=jnp.zeros_like(z),
+        out=jnp.zeros((B, 3, n), dt),
+    )
+    s = jax.lax.while_loop(running, events, init)
+    size, area, duration = s["out"][:, 0], s["out"][:, 1], s["out"][:, 2]
+    return Drive(s["z"].astype(dt), size, area, duration, sites, s["activity"], s["topplings"])
+
+
+# --------------------------------------------------------------------------------------------
+# validated public functions
+# --------------------------------------------------------------------------------------------
+
+
+def _as_heights(heights, *, stable: bool) -> jax.Array:
+    h = np.asarray(heights)
+    if h.ndim < 2:
+        raise ValueError(f"heights must have shape (..., L, L), got shape {h.shape}")
+    if h.shape[-1] != h.shape[-2]:
+        raise ValueError(f"the lattice must be square (L x L), got {h.shape[-2]} x {h.shape[-1]}")
+    if h.shape[-1] < 1:
+        raise ValueError(f"the lattice side L must be >= 1, got {h.shape[-1]}")
+    if not (np.issubdtype(h.dtype, np.integer) or np.all(h == np.round(h))):
+        raise ValueError("heights must be integers (numbers of grains)")
+    if h.size and h.min() < 0:
+        raise ValueError(f"heights must be >= 0 (numbers of grains), got a minimum of {h.min()}")
+    if stable and h.size and h.max() >= THRESHOLD:
+        raise ValueError(
+            f"heights must be stable (0..{THRESHOLD - 1}) before driving, got a maximum of "
+            f"{h.max()}; relax them first"
+        )
+    return jnp.asarray(h, dtype=jnp.int32)
+
+
+def _batched(kernel, batch_ndim: int):
+    f = kernel
+    for _ in range(batch_ndim):
+        f = jax.vmap(f)
+    return f
+
+
+@partial(jax.jit, static_argnums=1)
+def _relax_batched(z, batch_ndim):
+    return _batched(relax_kernel, batch_ndim)(z)
+
+
+@jax.jit
+def _drive_batched(z, sites):
+    batch = z.shape[:-2]
+    L, n = z.shape[-1], sites.shape[-1]
+    d = drive_kernel(z.reshape(-1, L, L), sites.reshape(-1, n))
+    return Drive(*(x.reshape(*batch, *x.shape[1:]) for x in d))
+
+
+def relax(heights) -> Relaxation:
+    """Relax configuration(s) of shape (..., L, L) with non-negative integer heights.
+
+    Leading axes are independent lattices (vmapped). Returns the stable heights, the per-site
+    toppling counts, and the avalanche's size, area and duration.
+    """
+    z = _as_heights(heights, stable=False)
+    return _relax_batched(z, z.ndim - 2)
+
+
+def random_sites(key: jax.Array, L: int, n_grains: int, batch_shape: tuple[int, ...] = ()):
+    """Uniformly random flat drop sites, shape ``batch_shape + (n_grains,)``."""
+    _check_positive_int("L", L)
+    _check_positive_int("n_grains", n_grains)
+    return jax.random.randint(key, (*batch_shape, n_grains), 0, L * L, dtype=jnp.int32)
+
+
+def drive(key: jax.Array | None, heights, n_grains: int | None = None, sites=None) -> Drive:
+    """Add grains one at a time to stable configuration(s) ``heights`` (..., L, L).
+
+    Grains land on uniformly random sites drawn from ``key`` (``n_grains`` per lattice), or on
+    the given flat indices ``sites`` of shape (..., n_grains) (then ``key`` may be None).
+    Returns the final heights, per-avalanche size/area/duration/site, and per-site activity
+    (number of avalanches in which the site toppled) and total topplings.
+    """
+    z = _as_heights(heights, stable=True)
+    L = z.shape[-1]
+    batch = z.shape[:-2]
+    if sites is None:
+        if key is None or n_grains is None:
+            raise ValueError("give key and n_grains, or explicit sites")
+        sites = random_sites(key, L, n_grains, batch)
+    else:
+        sites = np.asarray(sites)
+        if not np.issubdtype(sites.dtype, np.integer):
+            raise ValueError(f"sites must be integer flat indices, got dtype {sites.dtype}")
+        if sites.size and (sites.min() < 0 or sites.max() >= L * L):
+            raise ValueError(
+                f"sites must lie in [0, {L * L - 1}] for L = {L}, got [{sites.min()}, {sites.max()}]"
+            )
+        if sites.shape[:-1] != batch or sites.ndim < 1 or sites.shape[-1] < 1:
+            raise ValueError(
+                f"sites must have shape {(*batch, 'n_grains')} to match heights, got {sites.shape}"
+            )
+        sites = jnp.asarray(sites, dtype=jnp.int32)
+    return _drive_batched(z, sites)
+
+
+def random_stable(key: jax.Array, L: int, batch_shape: tuple[int, ...] = ()) -> jax.Array:
+    """Independent uniform heights in 0..3 (stable, generally not recurrent)."""
+    _check_positive_int("L", L)
+    return jax.random.randint(key, (*batch_shape, L, L), 0, THRESHOLD, dtype=jnp.int32)
+
+
+def is_recurrent(heights) -> jax.Array:
+    """Dhar's burning test: a stable configuration is recurrent iff adding one grain per edge to
+    the sink (1 on edges, 2 on corners) makes every site topple exactly once."""
+    z = _as_heights(heights, stable=True)
+    L = z.shape[-1]
+    boundary = np.zeros((L, L), np.int32)
+    boundary[0, :] += 1
+    boundary[-1, :] += 1
+    boundary[:, 0] += 1
+    boundary[:, -1] += 1
+    r = _relax_batched(z + boundary, z.ndim - 2)
+    return jnp.all(r.topplings == 1, axis=(-2, -1))
+
+
+# --------------------------------------------------------------------------------------------
+# exact results (NumPy, float64)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def toppling_matrix(L: int) -> np.ndarray:
+    """The (L^2, L^2) toppling matrix Delta = 4 I - A of the open L x L lattice."""
+    _check_positive_int("L", L)
+    a1 = np.eye(L, k=1) + np.eye(L, k=-1)
+    eye = np.eye(L)
+    return THRESHOLD * np.eye(L * L) - np.kron(a1, eye) - np.kron(eye, a1)
+
+
+def _sine_modes(L: int):
+    x = np.arange(1, L + 1)
+    k = np.pi * x / (L + 1)
+    S = np.sqrt(2.0 / (L + 1)) * np.sin(np.outer(x, k))  # orthogonal, symmetric
+    lam = 4.0 - 2.0 * np.cos(k)[:, None] - 2.0 * np.cos(k)[None, :]
+    return S, lam
+
+
+def green_function(L: int) -> np.ndarray:
+    """G = Delta^{-1}, shape (L^2, L^2): G[i, j] is the mean number of topplings at site i per
+    grain added at site j in the stationary state (Dhar's theorem). Flat index = row * L + col."""
+    _check_positive_int("L", L)
+    if L > 64:
+        raise ValueError(f"green_function builds a dense (L^2, L^2) matrix; L must be <= 64, got {L}")
+    S, lam = _sine_modes(L)
+    V = np.kron(S, S)
+    return (V / lam.ravel()) @ V.T
+
+
+def mean_topplings_per_grain(L: int) -> np.ndarray:
+    """Exact mean topplings of each site per grain dropped uniformly at random, shape (L, L):
+    (1/L^2) sum_j G_ij, computed in O(L^3) with the lattice's sine modes (any L)."""
+    _check_positive_int("L", L)
+    S, lam = _sine_modes(L)
+    ones = np.ones((L, L))
+    return S @ ((S @ ones @ S) / lam) @ S / (L * L)
+
+
+def mean_avalanche_size(L: int) -> float:
+    """Exact mean avalanche size for uniform drops, <s> = (1/L^2) sum_ij G_ij."""
+    return float(mean_topplings_per_grain(L).sum())

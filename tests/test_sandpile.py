@@ -1,0 +1,163 @@
+"""The sandpile kernel against exact results: Dhar's theorem, the number of recurrent states,
+the Abelian property, grain conservation; and argument validation."""
+
+import itertools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from emergence import sandpile as sp
+
+
+def sequential_relax(z, rng):
+    """Reference relaxation: topple ONE unstable site at a time, chosen at random."""
+    z = np.array(z, dtype=np.int64)
+    L = z.shape[0]
+    counts = np.zeros_like(z)
+    while True:
+        unstable = np.argwhere(z >= 4)
+        if len(unstable) == 0:
+            return z, counts
+        r, c = unstable[rng.integers(len(unstable))]
+        z[r, c] -= 4
+        counts[r, c] += 1
+        for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            if 0 <= r + dr < L and 0 <= c + dc < L:
+                z[r + dr, c + dc] += 1
+
+
+def test_abelian_property_relaxed_state_and_counts_do_not_depend_on_order():
+    rng = np.random.default_rng(1)
+    z0 = rng.integers(0, 12, size=(20, 9, 9))  # heavily unstable configurations
+    r = sp.relax(z0)
+    for b in range(z0.shape[0]):
+        for _ in range(2):  # two different random sequential orders
+            z_seq, c_seq = sequential_relax(z0[b], rng)
+            np.testing.assert_array_equal(np.asarray(r.heights[b]), z_seq)
+            np.testing.assert_array_equal(np.asarray(r.topplings[b]), c_seq)
+    assert np.all(np.asarray(r.heights) < 4)
+    np.testing.assert_array_equal(r.size, np.asarray(r.topplings).sum(axis=(1, 2)))
+    np.testing.assert_array_equal(r.area, (np.asarray(r.topplings) > 0).sum(axis=(1, 2)))
+
+
+def test_grain_conservation_in_the_bulk():
+    """Final - initial heights = grains added - Delta @ topplings, exactly (grains are lost only
+    over the edge); a rule losing grains in the interior breaks this."""
+    L = 12
+    key = jax.random.key(3)
+    z0 = sp.random_stable(key, L, (4,))
+    d = sp.drive(jax.random.key(4), z0, 3 * L * L)
+    added = np.zeros((4, L * L))
+    for b in range(4):
+        np.add.at(added[b], np.asarray(d.site[b]), 1)
+    delta = sp.toppling_matrix(L)
+    lhs = np.asarray(d.heights - z0).reshape(4, -1)
+    rhs = added - np.asarray(d.topplings).reshape(4, -1) @ delta.T
+    np.testing.assert_array_equal(lhs, rhs)
+    np.testing.assert_array_equal(np.asarray(d.size).sum(1), np.asarray(d.topplings).sum((1, 2)))
+
+
+def test_drive_matches_relax_grain_by_grain():
+    L, n = 7, 200
+    z = sp.random_stable(jax.random.key(5), L)
+    d = sp.drive(jax.random.key(6), z, n)
+    zz = np.array(z)
+    activity = np.zeros((L, L), int)
+    for g, site in enumerate(np.asarray(d.site)):
+        zz[site // L, site % L] += 1
+        r = sp.relax(zz)
+        assert (int(r.size), int(r.area), int(r.duration)) == (
+            int(d.size[g]),
+            int(d.area[g]),
+            int(d.duration[g]),
+        )
+        activity += np.asarray(r.topplings) > 0
+        zz = np.array(r.heights)
+    np.testing.assert_array_equal(np.asarray(d.heights), zz)
+    np.testing.assert_array_equal(np.asarray(d.activity), activity)
+
+
+def test_number_of_recurrent_states_is_det_delta():
+    """Enumerate all 4^9 stable states of the 3x3 lattice; the burning test must accept exactly
+    det(Delta) = 100352 of them."""
+    L = 3
+    states = np.array(list(itertools.product(range(4), repeat=L * L)), np.int32)
+    n_recurrent = int(jnp.sum(sp.is_recurrent(states.reshape(-1, L, L))))
+    assert n_recurrent == round(np.linalg.det(sp.toppling_matrix(L))) == 100352
+
+
+def test_dhar_theorem_mean_topplings_equal_inverse_toppling_matrix():
+    """In the stationary state, mean topplings at i per grain added at j is G_ij = (Delta^-1)_ij.
+
+    Independent chains are first driven by uniform drops into the stationary ensemble (the
+    transient is discarded); then each adds grains at one fixed site j. Adding at j permutes the
+    recurrent states, so the uniform stationary measure is preserved and every such grain is an
+    unbiased sample of column j of G.
+    """
+    L, n_chains, n_transient, n_measure = 4, 128, 400, 20
+    G = sp.green_function(L)
+    z0 = sp.random_stable(jax.random.key(7), L, (L * L, n_chains))
+    warm = sp.drive(jax.random.key(8), z0, n_transient)
+    assert bool(jnp.all(sp.is_recurrent(warm.heights)))
+    sites = np.broadcast_to(np.arange(L * L)[:, None, None], (L * L, n_chains, n_measure))
+    d = sp.drive(None, warm.heights, sites=sites)
+    per_grain = np.asarray(d.topplings).reshape(L * L, n_chains, L * L) / n_measure
+    mean = per_grain.mean(axis=1)  # [j, i]
+    se = per_grain.std(axis=1, ddof=1) / np.sqrt(n_chains)
+    z = (mean - G.T) / np.maximum(se, 1e-3)
+    assert np.abs(z).max() < 5.0, f"max |z| = {np.abs(z).max():.2f}"
+    # and the sharper aggregate: mean avalanche size
+    assert abs(mean.sum(1).mean() - sp.mean_avalanche_size(L)) < 0.02 * sp.mean_avalanche_size(L)
+
+
+def test_exact_helpers_agree():
+    for L in (1, 2, 5, 9):
+        G = sp.green_function(L)
+        np.testing.assert_allclose(G @ sp.toppling_matrix(L), np.eye(L * L), atol=1e-12)
+        np.testing.assert_allclose(
+            sp.mean_topplings_per_grain(L).ravel(), G.sum(1) / L**2, rtol=1e-12
+        )
+    # the known asymptote <s> / L^2 -> 0.0351... is approached from above
+    assert 0.0351 < sp.mean_avalanche_size(512) / 512**2 < 0.0356
+
+
+def test_stationary_mean_avalanche_size_matches_exact_value():
+    L = 16
+    z0 = sp.random_stable(jax.random.key(9), L, (8,))
+    warm = sp.drive(jax.random.key(10), z0, 3 * L * L)
+    d = sp.drive(jax.random.key(11), warm.heights, 4 * L * L)
+    s = np.asarray(d.size, float)
+    chain_means = s.mean(axis=1)
+    se = chain_means.std(ddof=1) / np.sqrt(len(chain_means))
+    exact = sp.mean_avalanche_size(L)
+    assert abs(s.mean() - exact) < 4 * se + 0.01 * exact, (s.mean(), exact, se)
+
+
+@pytest.mark.parametrize(
+    "heights, match",
+    [
+        (np.zeros((4, 5), int), "square"),
+        (np.full((4, 4), -1), ">= 0"),
+        (np.zeros(4, int), "shape"),
+        (np.full((3, 3), 0.5), "integers"),
+    ],
+)
+def test_relax_rejects_bad_heights(heights, match):
+    with pytest.raises(ValueError, match=match):
+        sp.relax(heights)
+
+
+def test_drive_rejects_bad_arguments():
+    z = np.zeros((4, 4), int)
+    with pytest.raises(ValueError, match="stable"):
+        sp.drive(jax.random.key(0), np.full((4, 4), 4), 10)
+    with pytest.raises(ValueError, match=r"\[0, 15\]"):
+        sp.drive(None, z, sites=np.array([0, 16]))
+    with pytest.raises(ValueError, match="n_grains"):
+        sp.drive(jax.random.key(0), z, 0)
+    with pytest.raises(ValueError, match="L must be"):
+        sp.green_function(65)
+    with pytest.raises(ValueError, match="positive integer"):
+        sp.toppling_matrix(0)

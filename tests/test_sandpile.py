@@ -116,9 +116,7 @@ def test_exact_helpers_agree():
     for L in (1, 2, 5, 9):
         G = sp.green_function(L)
         np.testing.assert_allclose(G @ sp.toppling_matrix(L), np.eye(L * L), atol=1e-12)
-        np.testing.assert_allclose(
-            sp.mean_topplings_per_grain(L).ravel(), G.sum(1) / L**2, rtol=1e-12
-        )
+        np.testing.assert_allclose(sp.mean_topplings_per_grain(L).ravel(), G.sum(1) / L**2, rtol=1e-12)
     # the known asymptote <s> / L^2 -> 0.0351... is approached from above
     assert 0.0351 < sp.mean_avalanche_size(512) / 512**2 < 0.0356
 

@@ -1,0 +1,494 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Self-organized criticality in the sandpile
+#
+# Drop grains one at a time on a table and let every overloaded site shed its grains to its
+# neighbours: the pile organizes itself, with no parameter tuned, into a critical state in which
+# one more grain can trigger an avalanche of any size up to the system's. The
+# Bak–Tang–Wiesenfeld (BTW) sandpile is the minimal model of this *self-organized criticality*,
+# and one of the few nonequilibrium models with exact results. Our seed paper,
+# *Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model*,
+# looks not at the avalanches but at the sites: how often each site takes part in avalanches.
+# It reports a finite-size scaling form $P(A, L) \sim L^{-2} F(A/L^2)$ with
+# "$F(u) \sim u^{-1/2}$" for small $u$ and a crossover at "$A^* \sim 0.1\,L^2$".
+#
+# **Overview.** In this chapter you will
+#
+# - simulate the BTW sandpile with a JAX kernel and check it against Dhar's exact results;
+# - see the critical state and the broad distribution of avalanche sizes, with its finite-size
+#   cutoff;
+# - measure the site-activity distribution $P(A, L)$ and collapse it across lattice sizes;
+# - infer the scaling function's small-$u$ exponent and crossover with NumPyro, from counts, and
+#   the avalanche-size exponent with a finite-size cutoff;
+# - check the paper's claims against the posterior, and see which reproduce and why.
+
+# %% tags=["hide-cell"]
+# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
+import time
+
+import arviz as az
+import jax
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
+import numpyro
+import numpyro.distributions as dist
+from numpyro.infer import MCMC, NUTS, Predictive, init_to_median
+
+from emergence import claims, sandpile, scale, style
+
+style.use()
+numpyro.set_host_device_count(1)
+SCALE = scale.current_scale()
+T_START = time.perf_counter()
+
+# %% [markdown]
+# Every size in this chapter comes from the scale knob `EMERGENCE_SCALE` (`ci`, `default` or
+# `full`; see the book's introduction). `L` are the lattice sides, `lattices` the independent
+# lattices simulated side by side (vmapped), `windows` the number of measurement windows of
+# $L^2$ grains each, taken after a transient of `transient` $\times L^2$ grains is discarded.
+
+# %%
+SIZES = scale.pick(
+    ci=dict(L=(16, 32), lattices=8, windows=2, transient=2, warmup=300, samples=400, chains=2),
+    default=dict(L=(16, 32, 48, 64), lattices=16, windows=4, transient=2, warmup=1000, samples=1000, chains=4),
+    full=dict(L=(20, 40, 80, 160), lattices=64, windows=40, transient=3, warmup=1000, samples=1000, chains=4),
+)
+SIZES
+
+# %%
+key = jax.random.key(2026)
+
+# %% [markdown]
+# ## The model
+#
+# Each site $i$ of an $L\times L$ square lattice holds $z_i \in \{0, 1, 2, 3\}$ grains in a
+# stable configuration. Driving adds one grain at a uniformly random site. A site with
+# $z_i \ge 4$ *topples*:
+#
+# $$
+# z_i \to z_i - 4, \qquad z_j \to z_j + 1 \quad \text{for each nearest neighbour } j \text{ of } i,
+# $$
+#
+# and grains pushed over the edge leave the system (open boundaries). Toppling continues until
+# every site is stable; this cascade is an *avalanche*. For each avalanche we record its
+# **size** $s$ (number of topplings), **area** $a$ (distinct sites that toppled) and **duration**
+# (number of parallel toppling waves).
+#
+# Two exact results (Dhar 1990) anchor everything below. With the toppling matrix
+# $\Delta = 4I - \mathcal{A}$ ($\mathcal{A}$ the grid's adjacency matrix), the number of
+# recurrent (critical-state) configurations is $\det \Delta$, and in the stationary state the
+# mean number of topplings at site $i$ per grain added at site $j$ is
+#
+# $$
+# G_{ij} = (\Delta^{-1})_{ij}.
+# $$
+#
+# Averaging over uniformly random drops gives each site's mean topplings per grain,
+# $m_i = L^{-2}\sum_j G_{ij}$, and the mean avalanche size $\langle s\rangle = \sum_i m_i$,
+# which approaches $0.0351\,L^2$. The library's tests check the kernel against both results,
+# and against the Abelian property: the final state and the per-site toppling counts do not
+# depend on the order in which unstable sites topple.
+#
+# **What $A$ counts.** The abstract defines the site activity as how often a site
+# participates in avalanches "when grains are added across the lattice". We fix it as:
+# $A_i$ = *the number of avalanches in which site $i$ topples at least once, during $L^2$
+# grains dropped uniformly at random in the stationary state* (one grain per site on average),
+# so that $u = A/L^2$ is the fraction of those grains whose avalanche reached site $i$. We also
+# record the total number of topplings $T_i$ in the same window, for which Dhar's theorem gives
+# the exact mean $\langle T_i\rangle = L^2 m_i$.
+
+# %% [markdown]
+# ## Simulation
+#
+# `sandpile.drive` adds grains one at a time and relaxes after each, for a batch of independent
+# lattices at once. Starting from random stable heights, we first drive `transient` $\times L^2$
+# grains and discard them (the pile must first fill up to its critical state), then record
+# `windows` windows of $L^2$ grains.
+
+# %%
+def simulate(key, L, lattices, windows, transient):
+    k0, k1, k2 = jax.random.split(key, 3)
+    heights = sandpile.random_stable(k0, L, (lattices,))
+    warm = sandpile.drive(k1, heights, transient * L * L)
+    sizes, activity, topplings = [], [], []
+    heights = warm.heights
+    for w in range(windows):
+        d = sandpile.drive(jax.random.fold_in(k2, w), heights, L * L)
+        heights = d.heights
+        sizes.append(np.asarray(d.size))
+        activity.append(np.asarray(d.activity))
+        topplings.append(np.asarray(d.topplings))
+    return dict(
+        heights=np.asarray(heights),
+        size=np.concatenate(sizes, axis=1).ravel(),
+        activity=np.stack(activity, axis=1).reshape(-1, L, L),  # (lattices*windows, L, L)
+        topplings=np.stack(topplings, axis=1).reshape(-1, L, L),
+    )
+
+
+runs = {}
+for L in SIZES["L"]:
+    t0 = time.perf_counter()
+    runs[L] = simulate(jax.random.fold_in(key, L), L, SIZES["lattices"], SIZES["windows"], SIZES["transient"])
+    print(f"L = {L:3d}: {runs[L]['size'].size:7d} avalanches in {time.perf_counter() - t0:5.1f} s")
+
+# %% [markdown]
+# First, is the simulated pile in the stationary state? Its mean avalanche size must equal
+# Dhar's exact $\langle s\rangle = L^{-2}\sum_{ij} G_{ij}$; a pile still filling up would fall
+# short of it.
+
+# %%
+for L, r in runs.items():
+    s = r["size"]
+    se = s.reshape(SIZES["lattices"], -1).mean(1).std(ddof=1) / np.sqrt(SIZES["lattices"])
+    print(f"L = {L:3d}: <s> simulated {s.mean():8.2f} ± {se:5.2f}   exact {sandpile.mean_avalanche_size(L):8.2f}")
+
+# %% [markdown]
+# The critical state of the largest lattice (left) looks featureless, yet it is highly
+# correlated: it is one of $\det\Delta$ recurrent configurations, all equally likely. The
+# mean topplings per site over one window (middle) match Dhar's exact profile $L^2 m_i$ (right):
+# sites near the open edge, where grains drain away, topple rarely.
+
+# %%
+Lmax = SIZES["L"][-1]
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+im = axes[0].imshow(runs[Lmax]["heights"][0], cmap="cividis", vmin=0, vmax=3)
+axes[0].set_title(f"critical state, L = {Lmax}")
+fig.colorbar(im, ax=axes[0], label="height z (grains)", ticks=[0, 1, 2, 3])
+exact = Lmax**2 * sandpile.mean_topplings_per_grain(Lmax)
+vmax = exact.max()
+im = axes[1].imshow(runs[Lmax]["topplings"].mean(0), vmin=0, vmax=vmax)
+axes[1].set_title("mean topplings per window (simulated)")
+fig.colorbar(im, ax=axes[1], label="topplings per $L^2$ grains")
+im = axes[2].imshow(exact, vmin=0, vmax=vmax)
+axes[2].set_title(r"exact $L^2 m_i$ (Dhar)")
+fig.colorbar(im, ax=axes[2], label="topplings per $L^2$ grains")
+for ax in axes:
+    ax.set_xlabel("column (sites)")
+    ax.set_ylabel("row (sites)")
+    ax.grid(False)
+
+# %% [markdown]
+# ### Avalanche sizes
+#
+# The size distribution is broad, close to a power law, with a cutoff that moves out with $L$.
+# We plot it with logarithmic bins; the probability density is per unit size.
+
+# %%
+def log_binned(values, n_bins=40, lo=1):
+    edges = np.unique(np.floor(np.geomspace(lo, values.max() + 1, n_bins)).astype(int))
+    counts, _ = np.histogram(values, bins=edges)
+    return edges, counts
+
+
+fig, ax = plt.subplots()
+for i, (L, r) in enumerate(runs.items()):
+    s = r["size"][r["size"] > 0]
+    edges, counts = log_binned(s)
+    m = counts > 0
+    centres = np.sqrt(edges[:-1] * edges[1:])
+    ax.loglog(centres[m], counts[m] / np.diff(edges)[m] / r["size"].size, "o-", color=style.color(i), label=f"L = {L}")
+ax.set_xlabel("avalanche size s (topplings)")
+ax.set_ylabel("P(s) (per unit size, per grain)")
+ax.legend(title="lattice side")
+ax.set_title("Avalanche-size distribution")
+
+# %% [markdown]
+# ### The site-activity distribution
+#
+# For each lattice and window we have one value $A_i$ per site; pooling them gives $P(A, L)$.
+# If the seed's scaling form holds, $L^2 P(A, L)$ plotted against $u = A/L^2$ falls on one
+# curve $F(u)$ for every $L$. The dashed line is the seed's small-$u$ law $u^{-1/2}$ (its
+# height arbitrary).
+
+# %%
+def activity_density(A, L, width=0.004):
+    u = A.ravel() / L**2
+    edges = np.arange(0, u.max() + 2 * width, width)
+    counts, _ = np.histogram(u, bins=edges)
+    return 0.5 * (edges[1:] + edges[:-1]), counts / u.size / width
+
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+for i, (L, r) in enumerate(runs.items()):
+    u, F = activity_density(r["activity"], L)
+    for ax in axes:
+        ax.plot(u[F > 0], F[F > 0], "o-", color=style.color(i), label=f"L = {L}")
+uu = np.geomspace(2e-3, 0.06)
+axes[0].loglog(uu, 2.5 * uu**-0.5, "k--", label=r"seed: $u^{-1/2}$")
+axes[1].set_yscale("log")
+for ax in axes:
+    ax.set_xlabel(r"$u = A/L^2$ (fraction of the $L^2$ grains whose avalanche reached the site)")
+    ax.set_ylabel(r"$L^2 P(A, L) = F(u)$")
+axes[0].legend()
+axes[0].set_title("log–log: the small-u behaviour")
+axes[1].set_title("log–linear: the large-u cutoff")
+
+# %% [markdown]
+# The curves are **flat** at small $u$, not $\propto u^{-1/2}$, and end in a sharp cutoff near
+# $u \approx 0.05$–$0.09$. Dhar's theorem explains the shape. Without fluctuations, the
+# activity of a site would be set by its position: its mean topplings $L^2 m(x)$ grow
+# *linearly* with the distance from the open edge (the expected exit time of a random walk),
+# so the fraction of sites with activity below $a$ grows linearly in $a$, and the density is
+# flat; the cutoff is the value at the centre of the lattice, where $m$ is largest. The same
+# argument applied to an activity growing quadratically with the distance from the edge would
+# give $u^{-1/2}$, which is what our definition does not produce. The total toppling counts
+# $T_i$ make this exact: their distribution across sites (solid) follows the
+# distribution of Dhar's exact means $L^2 m_i$ (dashed), smeared by the fluctuations.
+
+# %%
+fig, ax = plt.subplots()
+for i, (L, r) in enumerate(runs.items()):
+    u, F = activity_density(r["topplings"], L, width=0.005)
+    ax.plot(u, F, "-", color=style.color(i), label=f"simulated T, L = {L}")
+    ue, Fe = activity_density(L**2 * sandpile.mean_topplings_per_grain(L), L, width=0.005)
+    ax.plot(ue, Fe, "--", color=style.color(i), lw=1)
+ax.set_xlabel(r"$u = T/L^2$ (topplings per site per $L^2$ grains, over $L^2$)")
+ax.set_ylabel(r"$L^2 P(T, L)$")
+ax.set_title("Topplings per site: simulation (solid) vs Dhar's exact means (dashed)")
+ax.legend(fontsize=8)
+
+# %% [markdown]
+# ## Inference
+#
+# ### The scaling function from counts
+#
+# We model the scaling function as
+#
+# $$
+# F(u) \propto u^{-a} \exp\!\left[-(u/u^*)^{\beta}\right],
+# $$
+#
+# with small-$u$ exponent $a$ (the seed: $a = 1/2$), crossover $u^*$ (the seed: $0.1$) and a
+# shape $\beta$ for the cutoff (the seed's $\exp(-c_3u - c_4u^2)$ lies between $\beta = 1$ and
+# $2$; we let the data decide). For each $L$ the discrete distribution of $A = 0, 1, \dots$ is
+# $p_L(A) \propto F\big((A + \tfrac12)/L^2\big)$; the same $(a, u^*, \beta)$ serve every $L$,
+# which is the data collapse written as a likelihood.
+#
+# The data are **counts**: for each lattice and window, the histogram of its $L^2$ site
+# activities in bins of $u$. These are not independent draws (neighbouring sites share
+# avalanches, and one window's sites are coupled through the whole pile), so a multinomial
+# likelihood would be overconfident. We use a Dirichlet-multinomial per histogram, whose
+# concentration $\kappa$ (fitted) lets the histograms scatter more than independent draws
+# would; windows are independent replicates.
+#
+# Priors: $a \sim \mathcal N(0, 1)$ covers exponents from a divergent $u^{-2}$ to a vanishing
+# $u^{2}$ without favouring the seed's $1/2$; $\log u^* \sim \mathcal N(\log 0.1, 1)$ centres
+# the crossover on the seed's value but allows a factor of ~7 either way; $\log\beta \sim
+# \mathcal N(\log 2, 1)$ spans near-exponential to sharp cutoffs;
+# $\log\kappa \sim \mathcal N(\log L^2, 2)$ centres on the number of sites in a window.
+
+# %%
+U_BINS = np.linspace(0, 0.15, 31)  # bins in u = A / L^2, width 0.005
+
+
+def activity_histograms(A, L):
+    """Counts of A / L^2 in U_BINS for each (lattice, window): shape (replicates, bins)."""
+    u = A.reshape(A.shape[0], -1) / L**2
+    return np.stack([np.histogram(x, bins=U_BINS)[0] for x in u])
+
+
+def bin_probabilities(a, u_star, beta, L):
+    """P(bin) for the discrete p_L(A) ∝ F((A + 1/2) / L^2), A = 0 .. 0.15 L^2."""
+    u = (np.arange(int(U_BINS[-1] * L**2)) + 0.5) / L**2
+    p = jax.nn.softmax(-a * jnp.log(u) - (u / u_star) ** beta)
+    which = np.digitize(u, U_BINS) - 1
+    return jax.ops.segment_sum(p, which, num_segments=len(U_BINS) - 1)
+
+
+def activity_model(histograms):
+    a = numpyro.sample("a", dist.Normal(0.0, 1.0))
+    u_star = numpyro.sample("u_star", dist.LogNormal(jnp.log(0.1), 1.0))
+    beta = numpyro.sample("beta", dist.LogNormal(jnp.log(2.0), 1.0))
+    for L, h in histograms.items():
+        kappa = numpyro.sample(f"kappa_{L}", dist.LogNormal(jnp.log(L**2), 2.0))
+        p = bin_probabilities(a, u_star, beta, L)
+        numpyro.sample(
+            f"counts_{L}",
+            dist.DirichletMultinomial(kappa * p + 1e-6, total_count=h.sum(1)),
+            obs=h,
+        )
+
+
+histograms = {L: activity_histograms(r["activity"], L) for L, r in runs.items()}
+mcmc_kw = dict(num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
+               chain_method="vectorized", progress_bar=SCALE != "ci")
+mcmc_F = MCMC(NUTS(activity_model, init_strategy=init_to_median), **mcmc_kw)
+mcmc_F.run(jax.random.fold_in(key, 1), histograms)
+idata_F = az.from_numpyro(mcmc_F)
+summary_F = az.summary(idata_F, var_names=["a", "u_star", "beta", "kappa"], filter_vars="like")
+summary_F
+
+# %% [markdown]
+# Diagnostics first: no conclusions from chains that have not mixed. Every parameter must
+# have $\hat R \le 1.01$ and a bulk and tail effective sample size of at least 100 per chain.
+
+# %%
+def assert_converged(summary, chains):
+    bad = summary[(summary["r_hat"] > 1.01) | (summary["ess_bulk"] < 100 * chains) | (summary["ess_tail"] < 100 * chains)]
+    if len(bad):
+        raise RuntimeError(f"chains not converged; do not read this posterior:\n{bad}")
+    print(f"converged: max r_hat {summary['r_hat'].max():.3f}, min ESS bulk {summary['ess_bulk'].min():.0f}")
+
+
+assert_converged(summary_F, SIZES["chains"])
+az.plot_trace(idata_F, var_names=["a", "u_star", "beta"], compact=True, figsize=(9, 5));
+
+# %% [markdown]
+# **Posterior predictive check.** Draws of the fitted model against the observed histograms,
+# summed over replicates, for each $L$: the bands are the 94% predictive interval.
+
+# %%
+
+
+pred_F = Predictive(activity_model, mcmc_F.get_samples())(jax.random.fold_in(key, 2), histograms)
+fig, axes = plt.subplots(1, len(histograms), figsize=(3.3 * len(histograms), 3.2), sharey=True)
+centres = 0.5 * (U_BINS[1:] + U_BINS[:-1])
+for ax, (L, h) in zip(axes, histograms.items(), strict=True):
+    total = np.asarray(pred_F[f"counts_{L}"]).sum(1)
+    lo, hi = np.quantile(total, [0.03, 0.97], axis=0)
+    ax.fill_between(centres, lo, hi, step="mid", alpha=0.35, label="94% predictive")
+    ax.step(centres, h.sum(0), where="mid", color="k", label="observed")
+    ax.set_title(f"L = {L}")
+    ax.set_xlabel(r"$u = A/L^2$")
+axes[0].set_ylabel("sites per bin (all windows)")
+axes[0].legend()
+
+# %% [markdown]
+# ### The avalanche-size exponent with a finite-size cutoff
+#
+# The customary fit is $P(s) \propto s^{-\tau} e^{-s/s_c(L)}$ with
+# $s_c = s_c(L_{\rm ref})\,(L/L_{\rm ref})^{D}$ ($L_{\rm ref}$ the geometric mean of our sizes), for
+# $s \ge s_{\min} = 10$ (below that the lattice structure shows). We fit the log-binned counts
+# of all $L$ jointly with a multinomial likelihood (consecutive avalanches are nearly
+# independent at these sizes). Priors: $\tau \sim \mathcal N(1.2, 0.5)$, $D \sim
+# \mathcal N(2.5, 0.5)$, $\log s_c(L_{\rm ref}) \sim \mathcal N(2.5 \log L_{\rm ref}, 2)$ — wide compared with every value reported
+# for the BTW model. A caveat the data will make visible: BTW avalanche sizes are known to be
+# *multiscaling* (no single pair $(\tau, D)$ describes all moments), so the fitted $\tau$ is an
+# effective exponent of these sizes, not a universal number. One exact constraint helps:
+# $\langle s\rangle \propto L^2$ (Dhar), which simple scaling would turn into $D(2-\tau) = 2$.
+
+# %%
+S_MIN = 10
+
+
+def size_histograms(runs):
+    out = {}
+    for L, r in runs.items():
+        s = r["size"]
+        edges = np.unique(np.floor(np.geomspace(S_MIN, s.max() + 1, 30)).astype(int))
+        out[L] = (edges, np.histogram(s[s >= S_MIN], bins=edges)[0])
+    return out
+
+
+def size_model(size_hists):
+    L_ref = float(np.exp(np.mean(np.log(list(size_hists)))))  # geometric mean of the L's
+    tau = numpyro.sample("tau", dist.Normal(1.2, 0.5))
+    D = numpyro.sample("D", dist.Normal(2.5, 0.5))
+    # the cutoff at the reference size; parametrizing by it rather than by the prefactor b
+    # removes the strong correlation between b and D
+    log_sc_ref = numpyro.sample("log_sc_ref", dist.Normal(2.5 * np.log(L_ref), 2.0))
+    for L, (edges, counts) in size_hists.items():
+        s = np.arange(S_MIN, edges[-1])
+        s_c = jnp.exp(log_sc_ref + D * jnp.log(L / L_ref))
+        p = jax.nn.softmax(-tau * jnp.log(s) - s / s_c)
+        p_bin = jax.ops.segment_sum(p, np.digitize(s, edges) - 1, num_segments=len(edges) - 1)
+        numpyro.sample(f"sizes_{L}", dist.Multinomial(int(counts.sum()), p_bin), obs=counts)
+
+
+size_hists = size_histograms(runs)
+mcmc_s = MCMC(NUTS(size_model, init_strategy=init_to_median), **mcmc_kw)
+mcmc_s.run(jax.random.fold_in(key, 3), size_hists)
+idata_s = az.from_numpyro(mcmc_s)
+summary_s = az.summary(idata_s)
+assert_converged(summary_s, SIZES["chains"])
+summary_s
+
+# %%
+post_s = mcmc_s.get_samples()
+pred_s = Predictive(size_model, post_s)(jax.random.fold_in(key, 4), size_hists)
+fig, ax = plt.subplots()
+for i, (L, (edges, counts)) in enumerate(size_hists.items()):
+    centres = np.sqrt(edges[:-1] * edges[1:])
+    w = np.diff(edges) * counts.sum()
+    lo, hi = np.quantile(np.asarray(pred_s[f"sizes_{L}"]), [0.03, 0.97], axis=0)
+    ax.fill_between(centres, lo / w, hi / w, color=style.color(i), alpha=0.3)
+    m = counts > 0
+    ax.loglog(centres[m], counts[m] / w[m], "o", color=style.color(i), label=f"L = {L}")
+ax.set_xlabel("avalanche size s (topplings)")
+ax.set_ylabel(r"P(s | s $\geq$ 10) (per unit size)")
+ax.set_title("Size distribution: data (points) and 94% posterior predictive (bands)")
+ax.legend()
+D2tau = post_s["D"] * (2 - post_s["tau"])
+print(f"D (2 - tau) = {D2tau.mean():.2f} ± {D2tau.std():.2f}   (2 if simple scaling held)")
+
+# %% [markdown]
+# ## Claim checks
+#
+# Each check compares the posterior's 94% highest-density interval with a region around the
+# paper's value (`emergence.claims`, Kruschke's HDI + ROPE rule) and raises if the verdict
+# differs from the one stated here.
+#
+# 1. **Small-$u$ exponent, $F(u)\sim u^{-1/2}$.** Region $0.5 \pm 0.1$. *Not reproduced*: the
+#    posterior of $a$ sits near $0$ (a flat $F$), for the geometric reason shown above.
+# 2. **Crossover, $A^* \sim 0.1\,L^2$.** Stated to one significant figure, so the region is
+#    $[0.05, 0.15]$. *Reproduced* in order of magnitude: the cutoff is the centre value of the
+#    activity profile, $u^*\approx 0.06$–$0.07$, near the low end of that region.
+# 3. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $1.28 \pm 0.03$.
+#    *Not reproduced* at these sizes: the effective exponent is smaller, as is typical of small
+#    lattices for a multiscaling observable; the fit's $D(2-\tau)$ printed above shows how far
+#    the one-exponent form is from Dhar's exact $\langle s\rangle\propto L^2$.
+
+# %%
+PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model"
+post_F = mcmc_F.get_samples()
+
+claims.check(
+    claims.Claim("criticality/sandpile", PAPER, "small-u exponent a of F(u) ~ u^-a", 0.5, tolerance=0.1,
+                 note="A = avalanches in which the site topples, per L^2 uniform grains"),
+    post_F["a"], expect="not reproduced",
+)
+
+# %%
+claims.check(
+    claims.Claim("criticality/sandpile", PAPER, "crossover u* = A*/L^2", 0.1, interval=(0.05, 0.15),
+                 note="'A* ~ 0.1 L^2' read to one significant figure"),
+    post_F["u_star"], expect="reproduced",
+)
+
+# %%
+claims.check(
+    claims.Claim("criticality/sandpile", "avalanche-size exponent (BTW literature)", "avalanche-size exponent tau_s",
+                 1.28, interval=(1.25, 1.31), note="reported tau_s ~ 1.27-1.29; BTW sizes are multiscaling"),
+    post_s["tau"], expect="not reproduced",
+)
+
+# %%
+print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")
+
+# %% [markdown]
+# ## Going further
+#
+# - At `EMERGENCE_SCALE=full` (the paper's $L$ up to 160 and many more windows; meant for a GPU)
+#   the fluctuation smearing of the cutoff narrows and the effective $\tau$ drifts upwards.
+# - **Exercise.** Count the activity differently — per avalanche instead of per $L^2$ grains,
+#   or over many more grains — and redo the collapse. Which definition, if any, gives
+#   $F(u)\sim u^{-1/2}$? (Hint: think about how the mean activity grows with the distance from
+#   the edge.)
+# - **Exercise.** Fit the moments $\langle s^q\rangle \propto L^{\sigma(q)}$ for
+#   $q = 1, \dots, 4$ and check whether $\sigma(q)$ is linear in $q$ (simple scaling) or not
+#   (multiscaling).
+# - **Exercise.** Verify $\det\Delta$ recurrent states on a $3\times 3$ lattice with
+#   `sandpile.is_recurrent` (the library's tests do it for all $4^9$ configurations).

@@ -237,14 +237,15 @@ axes[0].set_title("log–log: the small-u behaviour")
 axes[1].set_title("log–linear: the large-u cutoff")
 
 # %% [markdown]
-# The curves are **flat** at small $u$, not $\propto u^{-1/2}$, and end in a sharp cutoff near
-# $u \approx 0.05$–$0.09$. Dhar's theorem explains the shape. Without fluctuations, the
-# activity of a site would be set by its position: its mean topplings $L^2 m(x)$ grow
-# *linearly* with the distance from the open edge (the expected exit time of a random walk),
-# so the fraction of sites with activity below $a$ grows linearly in $a$, and the density is
-# flat; the cutoff is the value at the centre of the lattice, where $m$ is largest. The same
-# argument applied to an activity growing quadratically with the distance from the edge would
-# give $u^{-1/2}$, which is what our definition does not produce. The total toppling counts
+# The curves are **not** $\propto u^{-1/2}$: they *rise* at the smallest $u$, are flat over
+# most of the range, and end in a sharp cutoff near $u \approx 0.05$–$0.09$. Dhar's theorem
+# explains the shape. Without fluctuations, a site's activity would be set by its position: its
+# mean topplings $L^2 m(x)$ grow *linearly* with the distance from the open edge (like the
+# expected exit time of a random walk), so the fraction of sites with activity below $a$ grows
+# linearly in $a$ and the density is flat; the cutoff is the value at the centre of the
+# lattice, where $m$ is largest. (An activity growing *quadratically* with the distance from the
+# edge would give $u^{-1/2}$; our definition does not.) The rise at the smallest $u$ comes from
+# the corners and the discreteness of the first rows. The total toppling counts
 # $T_i$ make this exact: their distribution across sites (solid) follows the
 # distribution of Dhar's exact means $L^2 m_i$ (dashed), smeared by the fluctuations.
 
@@ -442,14 +443,19 @@ print(f"D (2 - tau) = {D2tau.mean():.2f} ± {D2tau.std():.2f}   (2 if simple sca
 # differs from the one stated here.
 #
 # 1. **Small-$u$ exponent, $F(u)\sim u^{-1/2}$.** Region $0.5 \pm 0.1$. *Not reproduced*: the
-#    posterior of $a$ sits near $0$ (a flat $F$), for the geometric reason shown above.
+#    posterior of $a$ is close to $-1/2$, i.e. $F$ *rises* at small $u$ before flattening,
+#    for the geometric reason shown above. With $A$ defined as here, the seed's exponent has
+#    the wrong sign; the seed's own definition of $A$ may differ (its abstract does not fix it).
 # 2. **Crossover, $A^* \sim 0.1\,L^2$.** Stated to one significant figure, so the region is
-#    $[0.05, 0.15]$. *Reproduced* in order of magnitude: the cutoff is the centre value of the
-#    activity profile, $u^*\approx 0.06$–$0.07$, near the low end of that region.
-# 3. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $1.28 \pm 0.03$.
-#    *Not reproduced* at these sizes: the effective exponent is smaller, as is typical of small
-#    lattices for a multiscaling observable; the fit's $D(2-\tau)$ printed above shows how far
-#    the one-exponent form is from Dhar's exact $\langle s\rangle\propto L^2$.
+#    $[0.05, 0.15]$. At the `ci` and `default` sizes the cutoff $u^*\approx 0.05$–$0.06$
+#    lies at the low edge of that region; it is the centre value of the activity profile, and
+#    it drifts *down* with $L$ because a large avalanche topples the same site several times
+#    (participation grows more slowly than topplings). VERDICT_U_STAR
+# 3. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $[1.25, 1.31]$.
+#    *Not reproduced*: at these sizes the effective exponent of the cutoff fit is near $0.9$,
+#    far below; the fit's $D(2-\tau)$ printed above, which should be $2$ if simple scaling held,
+#    shows how poorly one exponent pair describes BTW sizes (they are multiscaling), and
+#    lattices this small are dominated by the cutoff.
 
 # %%
 PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model"

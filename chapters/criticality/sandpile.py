@@ -325,7 +325,7 @@ def activity_model(histograms):
 
 histograms = {L: activity_histograms(r["activity"], L) for L, r in runs.items()}
 mcmc_kw = dict(num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
-               chain_method="vectorized", progress_bar=SCALE != "ci")
+               chain_method="vectorized", progress_bar=SCALE == "full")
 mcmc_F = MCMC(NUTS(activity_model, init_strategy=init_to_median), **mcmc_kw)
 mcmc_F.run(jax.random.fold_in(key, 1), histograms)
 idata_F = az.from_numpyro(mcmc_F)
@@ -447,10 +447,13 @@ print(f"D (2 - tau) = {D2tau.mean():.2f} ± {D2tau.std():.2f}   (2 if simple sca
 #    for the geometric reason shown above. With $A$ defined as here, the seed's exponent has
 #    the wrong sign; the seed's own definition of $A$ may differ (its abstract does not fix it).
 # 2. **Crossover, $A^* \sim 0.1\,L^2$.** Stated to one significant figure, so the region is
-#    $[0.05, 0.15]$. At the `ci` and `default` sizes the cutoff $u^*\approx 0.05$–$0.06$
-#    lies at the low edge of that region; it is the centre value of the activity profile, and
-#    it drifts *down* with $L$ because a large avalanche topples the same site several times
-#    (participation grows more slowly than topplings). VERDICT_U_STAR
+#    $[0.05, 0.15]$. The cutoff is the centre value of the activity profile, and it drifts
+#    *down* with $L$, because a large avalanche topples the same site several times
+#    (participation grows more slowly than topplings): $u^* \approx 0.057$ with $L \le 32$
+#    (`ci`: *reproduced*, just inside the region), $u^* \approx 0.048$ with $L$ up to 64
+#    (`default`: *not reproduced*); we expect it lower still at `full` (not run for this page). So the crossover is of the
+#    paper's order, but it is not at a fixed $A/L^2$: participation does not collapse exactly
+#    in $A/L^2$ (the total topplings $T$ do: their edge is the centre value of Dhar's profile, $0.078$ at $L = 32$, tending to $0.074$).
 # 3. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $[1.25, 1.31]$.
 #    *Not reproduced*: at these sizes the effective exponent of the cutoff fit is near $0.9$,
 #    far below; the fit's $D(2-\tau)$ printed above, which should be $2$ if simple scaling held,
@@ -471,7 +474,7 @@ claims.check(
 claims.check(
     claims.Claim("criticality/sandpile", PAPER, "crossover u* = A*/L^2", 0.1, interval=(0.05, 0.15),
                  note="'A* ~ 0.1 L^2' read to one significant figure"),
-    post_F["u_star"], expect="reproduced",
+    post_F["u_star"], expect={"ci": "reproduced", "default": "not reproduced", "full": "not reproduced"},
 )
 
 # %%

@@ -10,7 +10,6 @@ STAMP := $(VENV)/.installed
 CHAPTERS := $(shell find chapters -name '*.py' | sort)
 NOTEBOOKS := $(CHAPTERS:.py=.ipynb)
 export XLA_PYTHON_CLIENT_PREALLOCATE := false
-export MPLBACKEND := Agg
 
 .PHONY: install book book-ci test lint test-lib test-notebooks notebooks bench clean
 

@@ -11,7 +11,7 @@ from shutil import copy2
 
 
 def _add_ipynb(app, pagename, templatename, context, doctree):
-    if not context.get("sourcename", "").endswith(".py.txt"):
+    if not context.get("sourcename", "").endswith((".py", ".py.txt")):
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if not executed.exists():

@@ -5,6 +5,7 @@ Submodules
 scale     the EMERGENCE_SCALE knob (``ci`` | ``default`` | ``full``)
 style     the book's matplotlib style
 claims    executable claim checks and the claims ledger
+inference convergence diagnostics that can fail
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 """
 

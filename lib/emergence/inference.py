@@ -1,0 +1,41 @@
+"""Helpers shared by every chapter's NumPyro fits: convergence diagnostics that can fail.
+
+The book draws no conclusion from chains that have not mixed. :func:`converged_summary`
+returns ArviZ's summary of a fit and raises :class:`NotConverged` when any parameter's
+rank-normalized split R-hat exceeds ``r_hat_max`` or its bulk or tail effective sample size is
+below ``min_ess_per_chain`` times the number of chains.
+"""
+
+from __future__ import annotations
+
+
+class NotConverged(RuntimeError):
+    """The chains of a fit have not mixed well enough to read its posterior."""
+
+
+def converged_summary(idata, var_names=None, r_hat_max: float = 1.01, min_ess_per_chain: int = 100):
+    """ArviZ summary of ``idata`` (an ``InferenceData``), after checking convergence."""
+    import arviz as az
+
+    if not r_hat_max >= 1.0:
+        raise ValueError(f"r_hat_max must be >= 1, got {r_hat_max!r}")
+    if not min_ess_per_chain > 0:
+        raise ValueError(f"min_ess_per_chain must be > 0, got {min_ess_per_chain!r}")
+    n_chains = idata.posterior.sizes["chain"]
+    if n_chains < 2:
+        raise ValueError(f"R-hat needs at least 2 chains, got {n_chains}")
+    summary = az.summary(idata, var_names=var_names)
+    min_ess = min_ess_per_chain * n_chains
+    too_few = (summary["ess_bulk"] < min_ess) | (summary["ess_tail"] < min_ess)
+    bad = summary[(summary["r_hat"] > r_hat_max) | too_few]
+    if len(bad):
+        raise NotConverged(
+            f"chains not converged (need r_hat <= {r_hat_max}, ESS >= {min_ess}); "
+            f"do not read this posterior:\n{bad[['mean', 'sd', 'ess_bulk', 'ess_tail', 'r_hat']]}"
+        )
+    print(
+        f"converged: max r_hat {summary['r_hat'].max():.3f}, "
+        f"min ESS bulk {summary['ess_bulk'].min():.0f}, tail {summary['ess_tail'].min():.0f} "
+        f"({n_chains} chains)"
+    )
+    return summary

@@ -1,0 +1,35 @@
+import arviz as az
+import numpy as np
+import pytest
+
+from emergence.inference import NotConverged, converged_summary
+
+
+def test_well_mixed_chains_pass():
+    rng = np.random.default_rng(0)
+    idata = az.from_dict(posterior={"x": rng.normal(size=(4, 1000))})
+    s = converged_summary(idata)
+    assert s.loc["x", "r_hat"] <= 1.01
+
+
+def test_chains_stuck_in_different_places_fail():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 1000)) + np.array([[0.0], [1.0]])
+    with pytest.raises(NotConverged, match="r_hat"):
+        converged_summary(az.from_dict(posterior={"x": x}))
+
+
+def test_strongly_autocorrelated_chains_fail_on_ess():
+    rng = np.random.default_rng(2)
+    steps = rng.normal(size=(4, 1000)) * 0.02
+    x = np.cumsum(steps, axis=1)  # random walks: tiny ESS
+    with pytest.raises(NotConverged):
+        converged_summary(az.from_dict(posterior={"x": x}))
+
+
+def test_bad_arguments():
+    idata = az.from_dict(posterior={"x": np.zeros((1, 100))})
+    with pytest.raises(ValueError, match="at least 2 chains"):
+        converged_summary(idata)
+    with pytest.raises(ValueError, match="r_hat_max"):
+        converged_summary(idata, r_hat_max=0.9)

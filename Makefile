@@ -35,8 +35,8 @@ book-ci: install  ## the test build: ci scale, warnings are errors, fresh execut
 	EMERGENCE_SCALE=ci $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/ci
 
 lint: install
-	$(BIN)/ruff check lib tests benchmarks chapters
-	$(BIN)/ruff format --check lib tests benchmarks
+	$(BIN)/ruff check lib tests benchmarks chapters _ext
+	$(BIN)/ruff format --check lib tests benchmarks _ext
 
 test-lib: install
 	$(BIN)/python -m pytest tests -q

@@ -21,6 +21,8 @@ import numpy as np
 
 from emergence import sandpile as sp
 
+REPEATS = 3
+
 
 def numpy_drive(z, sites):
     z = z.copy()
@@ -107,10 +109,12 @@ def bench(L, lattices, grains, numba_drive):
     sites = np.asarray(sp.random_sites(jax.random.fold_in(key, 2), L, grains, (lattices,)))
 
     sp.drive(None, heights, sites=sites).size.block_until_ready()  # compile
-    t = time.perf_counter()
-    d = sp.drive(None, heights, sites=sites)
-    d.size.block_until_ready()
-    t_jax = time.perf_counter() - t
+    t_jax = float("inf")
+    for _ in range(REPEATS):  # best of a few: the fastest run is the least disturbed
+        t = time.perf_counter()
+        d = sp.drive(None, heights, sites=sites)
+        d.size.block_until_ready()
+        t_jax = min(t_jax, time.perf_counter() - t)
     n = lattices * grains
 
     n_np = max(1, lattices // 4)  # NumPy is slow: time a subset of the same lattices
@@ -125,9 +129,11 @@ def bench(L, lattices, grains, numba_drive):
     )
     if numba_drive is not None:
         numba_drive(heights[0].astype(np.int64), sites[0][:10])  # compile
-        t = time.perf_counter()
-        nb = [numba_drive(heights[b].astype(np.int64), sites[b])[1] for b in range(lattices)]
-        t_nb = time.perf_counter() - t
+        t_nb = float("inf")
+        for _ in range(REPEATS):
+            t = time.perf_counter()
+            nb = [numba_drive(heights[b].astype(np.int64), sites[b])[1] for b in range(lattices)]
+            t_nb = min(t_nb, time.perf_counter() - t)
         assert np.array_equal(np.stack(nb), np.asarray(d.size)), "numba disagrees"
         line += f" | numba {n / t_nb:10.0f}/s (JAX x{t_nb / t_jax:6.3f})"
     print(line, flush=True)

@@ -7,6 +7,7 @@ style     the book's matplotlib style
 claims    executable claim checks and the claims ledger
 inference convergence diagnostics that can fail
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
+langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 """
 
 from emergence import claims, scale, style

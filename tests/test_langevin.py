@@ -1,0 +1,304 @@
+"""Tests of emergence.langevin against exact results.
+
+Each statistical test states its tolerance in standard errors (SE) computed from the samples,
+and uses enough trajectories that the discretization bias at the chosen time step is well
+below the statistical resolution.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from emergence import langevin
+
+
+def harmonic(x, t, k):
+    return 0.5 * k * jnp.sum(x**2)
+
+
+def double_well(x, t, barrier):
+    """barrier * (x^2 - 1)^2: minima at +-1, barrier height `barrier` at 0."""
+    return barrier * jnp.sum((x**2 - 1.0) ** 2)
+
+
+def dragged_trap(x, t, v):
+    """A harmonic trap (stiffness 1) whose centre moves at speed v."""
+    return 0.5 * jnp.sum((x - v * t) ** 2)
+
+
+def tilting_double_well(x, t, p):
+    """A double well whose barrier and tilt change in time (a nonlinear, time-dependent U)."""
+    barrier, rate = p
+    return barrier * (1.0 - 0.5 * jnp.sin(rate * t)) * jnp.sum((x**2 - 1.0) ** 2) + jnp.sum(
+        jnp.sin(rate * t) * x
+    )
+
+
+def trap_with_rotation(x, t, p):
+    k, c = p
+    return 0.5 * k * jnp.sum(x**2)
+
+
+def rotation(x, t, p):
+    """A divergence-free, non-conservative force tangent to circles: c (-y, x)."""
+    k, c = p
+    return c * jnp.stack([-x[1], x[0]])
+
+
+def test_stationary_distribution_is_boltzmann():
+    """From all particles in one well, the dynamics must relax to exp(-U/kT) in both wells.
+    A chi-square test on 24 bins; a wrong noise amplitude (kT off by a factor 2) fails it by
+    hundreds of standard deviations."""
+    kT, barrier, n = 0.7, 1.0, 40_000
+    x0 = -jnp.ones((n, 1))
+    run = langevin.simulate(
+        double_well, x0, jax.random.key(1), dt=0.01, n_steps=3000, kT=kT, params=barrier
+    )
+    x = np.asarray(run.x[-1, :, 0], dtype=float)
+    edges = np.linspace(-2.2, 2.2, 25)
+    grid = np.linspace(-4, 4, 40001)
+    dens = langevin.boltzmann_density_1d(double_well, grid, params=barrier, kT=kT)
+    cdf = np.concatenate([[0], np.cumsum(0.5 * (dens[1:] + dens[:-1]) * np.diff(grid))])
+    probs = np.diff(np.interp(edges, grid, cdf))
+    observed = np.histogram(x, bins=edges)[0]
+    expected = n * probs
+    chi2 = np.sum((observed - expected) ** 2 / expected)
+    outside = n - observed.sum()
+    # 24 bins: the 99.9% quantile of chi2(23) is 49.7
+    assert chi2 < 49.7, f"chi2 = {chi2:.1f} on 23 dof: not the Boltzmann distribution"
+    assert outside < n * (1 - probs.sum()) + 5 * np.sqrt(n * (1 - probs.sum())) + 5
+    # both wells populated equally (the start was all in the left well)
+    frac_right = np.mean(x > 0)
+    assert abs(frac_right - 0.5) < 5 * np.sqrt(0.25 / n)
+
+
+def test_first_law_exact_for_a_dragged_harmonic_trap():
+    """For a quadratic potential moving at constant speed, the midpoint heat and the trapezoid
+    work are exact for the discrete path: W = Q + dE to rounding, at any time step."""
+    x0 = jax.random.normal(jax.random.key(2), (512, 1))
+    run = langevin.simulate(
+        dragged_trap, x0, jax.random.key(3), dt=0.05, n_steps=200, params=1.5, record_every=50
+    )
+    scale = float(jnp.abs(run.work).max())
+    assert scale > 1.0
+    assert float(jnp.abs(run.first_law_residual).max()) < 1e-5 * 200 * scale
+
+
+def _mean_abs_residual(dt, T=4.0, n=4000, method="heun"):
+    x0 = jnp.asarray(np.random.default_rng(4).choice([-1.0, 1.0], size=(n, 1)), jnp.float32)
+    n_steps = round(T / dt)
+    run = langevin.simulate(
+        tilting_double_well,
+        x0,
+        jax.random.key(5),
+        dt=dt,
+        n_steps=n_steps,
+        params=(2.0, 1.5),
+        method=method,
+    )
+    return float(jnp.mean(jnp.abs(run.first_law_residual[-1]))), run
+
+
+def test_first_law_converges_with_the_time_step():
+    """In a nonlinear time-dependent potential the midpoint (Stratonovich) heat makes the first
+    law hold per trajectory up to O(dt); the residual shrinks as dt does."""
+    coarse, run = _mean_abs_residual(0.004)
+    fine, _ = _mean_abs_residual(0.001)
+    typical_heat = float(jnp.mean(jnp.abs(run.heat[-1])))
+    assert typical_heat > 1.0, "the test protocol should move heat of order kT"
+    assert fine < 0.35 * coarse, f"residual {coarse:.3g} -> {fine:.3g}: does not shrink as O(dt)"
+    assert fine < 0.02 * typical_heat
+
+
+def test_ito_heat_violates_the_first_law():
+    """The Ito (left-point) heat differs from the Stratonovich heat by ~ kT int U'' dt, which does
+    not vanish as dt -> 0: the first law fails with it. (Checks that the two conventions differ
+    enough to tell apart, so the test above would catch an Ito implementation.)"""
+    grad = jax.vmap(jax.grad(tilting_double_well), in_axes=(0, None, None))
+    residuals = []
+    for dt in (0.004, 0.001):
+        n_steps = round(4.0 / dt)
+        x0 = jnp.asarray(np.random.default_rng(4).choice([-1.0, 1.0], size=(2000, 1)), jnp.float32)
+        run = langevin.simulate(
+            tilting_double_well,
+            x0,
+            jax.random.key(5),
+            dt=dt,
+            n_steps=n_steps,
+            params=(2.0, 1.5),
+            record_every=1,
+        )
+        x, t = run.x, run.times
+        force = -jax.vmap(grad, in_axes=(0, 0, None))(x[:-1], t[1:], (2.0, 1.5))
+        q_ito = jnp.sum(force * (x[1:] - x[:-1]), axis=(0, 2))
+        res = run.work[-1] - q_ito - (run.energy[-1] - run.energy[0])
+        residuals.append(float(jnp.mean(jnp.abs(res))))
+    assert residuals[1] > 0.8 * residuals[0] > 0.5, residuals
+
+
+def test_jarzynski_and_work_statistics_for_a_dragged_trap():
+    """A harmonic trap (k = 1, gamma = 1) dragged at speed v for time T from equilibrium: the work
+    is Gaussian with mean v^2 [T - (1 - exp(-T))] and variance 2 kT <W>, and dF = 0, so
+    <exp(-W/kT)> = 1 (Jarzynski)."""
+    kT, v, T, n = 1.0, 1.2, 1.5, 200_000
+    x0 = jnp.sqrt(kT) * jax.random.normal(jax.random.key(6), (n, 1))
+    run = langevin.simulate(dragged_trap, x0, jax.random.key(7), dt=0.01, n_steps=150, kT=kT, params=v)
+    w = np.asarray(run.work[-1], dtype=float)
+    mean = v**2 * (T - (1 - np.exp(-T)))
+    var = 2 * kT * mean
+    se_mean = np.sqrt(var / n)
+    se_var = var * np.sqrt(2 / n)
+    assert abs(w.mean() - mean) < 5 * se_mean, (w.mean(), mean)
+    assert abs(w.var() - var) < 5 * se_var, (w.var(), var)
+    skew = np.mean((w - w.mean()) ** 3) / w.std() ** 3
+    assert abs(skew) < 5 * np.sqrt(6 / n)
+    e = np.exp(-w / kT)
+    assert abs(e.mean() - 1.0) < 5 * e.std() / np.sqrt(n), e.mean()
+    # the same check must fail for a protocol with dF != 0 if dF were ignored: here the
+    # dissipated work is large enough that <W> itself is far from dF = 0
+    assert w.mean() > 20 * se_mean
+
+
+@pytest.mark.parametrize("method, order", [("euler", 1), ("heun", 2)])
+def test_weak_order_on_the_ornstein_uhlenbeck_mean(method, order):
+    """E[x(T)] for dx = -x dt + sqrt(2 kT) dW from x0 = 1 is exp(-T). The weak error must shrink
+    as dt^order (Euler-Maruyama 1, Heun 2). The noise is small (kT = 1e-6) so the statistical
+    error (about 4e-6) is far below the smallest bias measured (about 1.6e-4)."""
+    n, T = 50_000, 1.0
+    errors = []
+    dts = (0.2, 0.1, 0.05)
+    for dt in dts:
+        run = langevin.simulate(
+            harmonic,
+            jnp.ones((n, 1)),
+            jax.random.key(8),
+            dt=dt,
+            n_steps=round(T / dt),
+            kT=1e-6,
+            params=1.0,
+            method=method,
+        )
+        errors.append(abs(float(jnp.mean(run.x[-1])) - np.exp(-T)))
+    slopes = np.diff(np.log(errors)) / np.diff(np.log(dts))
+    assert np.all(np.abs(slopes - order) < 0.3), f"{method}: errors {errors}, observed orders {slopes}"
+
+
+@pytest.mark.parametrize("method, order", [("euler", 1), ("heun", 2)])
+def test_weak_order_on_the_ornstein_uhlenbeck_variance(method, order):
+    """The stationary variance kT/k: its relative error must shrink as dt^order. Start from the
+    exact stationary law and run long enough to reach the scheme's own stationary state."""
+    n, kT = 400_000, 1.0
+    rel = []
+    dts = (0.4, 0.2) if method == "heun" else (0.2, 0.1)
+    for dt in dts:
+        x0 = jax.random.normal(jax.random.key(9), (n, 1))
+        run = langevin.simulate(
+            harmonic,
+            x0,
+            jax.random.key(10),
+            dt=dt,
+            n_steps=round(8 / dt),
+            kT=kT,
+            params=1.0,
+            method=method,
+        )
+        rel.append(abs(float(jnp.var(run.x[-1])) / kT - 1.0))
+    se = np.sqrt(2 / n)
+    assert rel[1] > 3 * se, "the bias must be resolved for the test to mean anything"
+    observed = np.log2(rel[0] / rel[1])
+    assert abs(observed - order) < 0.5, (
+        f"{method}: relative errors {rel}, observed order {observed:.2f}"
+    )
+
+
+def test_nonconservative_force_work_rate():
+    """A rotational force c(-y, x) in an isotropic trap (k = gamma = 1) leaves the Boltzmann
+    distribution invariant, and its steady work rate is c^2 <r^2> = 2 c^2 kT."""
+    kT, c, T, n = 0.5, 0.8, 4.0, 20_000
+    x0 = jnp.sqrt(kT) * jax.random.normal(jax.random.key(11), (n, 2))
+    run = langevin.simulate(
+        trap_with_rotation,
+        x0,
+        jax.random.key(12),
+        dt=0.005,
+        n_steps=round(T / 0.005),
+        kT=kT,
+        params=(1.0, c),
+        force=rotation,
+        record_every=100,
+    )
+    rate = np.asarray(run.work[-1], dtype=float) / T
+    exact = 2 * c**2 * kT
+    assert abs(rate.mean() - exact) < 5 * rate.std() / np.sqrt(n), (rate.mean(), exact)
+    var = float(jnp.var(run.x[-1]))
+    assert abs(var - kT) < 5 * kT * np.sqrt(2 / (2 * n))
+    # the first law holds with the force included
+    assert float(jnp.abs(run.first_law_residual).max()) < 1e-3 * float(jnp.abs(run.work).max())
+
+
+def test_records_and_shapes():
+    x0 = jnp.zeros((7, 3, 2))
+    run = langevin.simulate(
+        harmonic, x0, jax.random.key(0), dt=0.01, n_steps=20, params=1.0, record_every=5
+    )
+    assert run.x.shape == (5, 7, 3, 2)
+    assert run.work.shape == run.heat.shape == run.energy.shape == (5, 7)
+    np.testing.assert_allclose(np.asarray(run.times), np.arange(5) * 0.05, rtol=1e-5, atol=1e-7)
+    assert np.all(np.asarray(run.x[0]) == 0)
+    # per-coordinate friction broadcasts over the state
+    langevin.simulate(
+        harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0, gamma=jnp.array([1.0, 2.0])
+    )
+    # the same key gives the same trajectories; another key different ones
+    a = langevin.simulate(harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0)
+    b = langevin.simulate(harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0)
+    c = langevin.simulate(harmonic, x0, jax.random.key(1), dt=0.01, n_steps=4, params=1.0)
+    assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, c.x)
+
+
+def test_quadrature_helpers_on_a_harmonic_well():
+    k, kT = 2.5, 0.8
+    f = langevin.free_energy_1d(harmonic, params=k, kT=kT, lo=-6, hi=6)
+    assert f == pytest.approx(-kT * np.log(np.sqrt(2 * np.pi * kT / k)), abs=1e-6)
+    x = langevin.sample_boltzmann_1d(jax.random.key(3), harmonic, 100_000, params=k, kT=kT, lo=-6, hi=6)
+    assert x.shape == (100_000, 1)
+    var = kT / k
+    assert abs(float(x.mean())) < 5 * np.sqrt(var / 1e5)
+    assert abs(float(x.var()) - var) < 5 * var * np.sqrt(2 / 1e5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(dt=-0.1), "dt"),
+        (dict(dt=0.0), "dt"),
+        (dict(dt=float("nan")), "dt"),
+        (dict(kT=-1.0), "kT"),
+        (dict(kT=0.0), "kT"),
+        (dict(n_steps=0), "n_steps"),
+        (dict(n_steps=2.5), "n_steps"),
+        (dict(record_every=3), "record_every"),
+        (dict(gamma=0.0), "gamma"),
+        (dict(gamma=jnp.ones(3)), "broadcast"),
+        (dict(method="rk4"), "method"),
+    ],
+)
+def test_bad_arguments_raise(kwargs, match):
+    args = dict(dt=0.01, n_steps=10, kT=1.0, params=1.0)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        langevin.simulate(harmonic, jnp.zeros((4, 2)), jax.random.key(0), **args)
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="trajectory axis"):
+        langevin.simulate(harmonic, jnp.float32(0.0), jax.random.key(0), dt=0.1, n_steps=2, params=1.0)
+    with pytest.raises(ValueError, match="potential"):
+        langevin.simulate("not a function", jnp.zeros((2, 1)), jax.random.key(0), dt=0.1, n_steps=2)
+    with pytest.raises(ValueError, match="lo < hi"):
+        langevin.free_energy_1d(harmonic, params=1.0, lo=1.0, hi=-1.0)
+    with pytest.raises(ValueError, match="kT"):
+        langevin.free_energy_1d(harmonic, params=1.0, kT=0.0)
+    with pytest.raises(ValueError, match="n must be"):
+        langevin.sample_boltzmann_1d(jax.random.key(0), harmonic, 0, params=1.0)

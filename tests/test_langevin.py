@@ -260,6 +260,30 @@ def test_records_and_shapes():
     assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, c.x)
 
 
+def test_long_runs_keep_time_exactly():
+    """64 000 steps of 0.001 must end at t = 64: the protocol's clock may not drift (summing
+    t += dt in float32 drifts by 0.02 here), and work must not lose precision to rounding."""
+    run = langevin.simulate(
+        dragged_trap,
+        jnp.zeros((4, 1)),
+        jax.random.key(0),
+        dt=0.001,
+        n_steps=64_000,
+        kT=1e-8,
+        params=0.0,
+        record_every=16_000,
+    )
+    np.testing.assert_allclose(np.asarray(run.times), [0, 16, 32, 48, 64], rtol=0, atol=1e-4)
+    # a trap dragged at v = 0.01 for 64 time units, the particle starting at rest at its centre,
+    # takes W = v^2 (T - (1 - e^-T)) (kT -> 0: the work's spread sqrt(2 kT W) is negligible)
+    v = 0.01
+    run = langevin.simulate(
+        dragged_trap, jnp.zeros((4, 1)), jax.random.key(0), dt=0.001, n_steps=64_000, kT=1e-12, params=v
+    )
+    exact = v**2 * (64 - (1 - np.exp(-64)))
+    np.testing.assert_allclose(np.asarray(run.work[-1]), exact, rtol=2e-3)
+
+
 def test_quadrature_helpers_on_a_harmonic_well():
     k, kT = 2.5, 0.8
     f = langevin.free_energy_1d(harmonic, params=k, kT=kT, lo=-6, hi=6)

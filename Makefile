@@ -53,6 +53,7 @@ test: lint test-lib test-notebooks book-ci
 bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/pip install -q -r requirements-bench.txt -c constraints.txt
 	$(BIN)/python benchmarks/bench_sandpile.py
+	$(BIN)/python benchmarks/bench_langevin.py
 
 clean:
 	rm -rf _build $(NOTEBOOKS) .pytest_cache .jupyter_cache

@@ -51,6 +51,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
+from matplotlib.ticker import NullFormatter
 from numpyro.infer import MCMC, NUTS, init_to_median
 
 from emergence import claims, inference, langevin, scale, style
@@ -68,7 +69,7 @@ T_START = time.perf_counter()
 # %%
 SIZES = scale.pick(
     ci=dict(taus=(1, 2, 4, 8, 16, 32, 64), trajectories=2000, tilts=(0, 0.5, 1, 1.5, 2, 3, 6), tilt_tau=16,
-            tilt_trajectories=1000, warmup=500, samples=500, chains=2),
+            tilt_trajectories=1000, warmup=500, samples=800, chains=2),
     default=dict(taus=(1, 2, 4, 8, 16, 32, 64, 128, 256), trajectories=20000, tilts=(0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 6),
                  tilt_tau=64, tilt_trajectories=4000, warmup=1000, samples=1000, chains=4),
     full=dict(taus=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), trajectories=200_000,
@@ -212,6 +213,9 @@ W = [sweep[t]["work"][-1] for t in SIZES["taus"]]
 w_mean = np.array([w.mean() for w in W])
 w_se = np.array([w.std(ddof=1) / np.sqrt(w.size) for w in W])
 p_ok = np.array([sweep[t]["erased"].mean() for t in SIZES["taus"]])
+W_ok = [sweep[t]["work"][-1][sweep[t]["erased"]] for t in SIZES["taus"]]  # successful erasures only
+w_mean_ok = np.array([w.mean() for w in W_ok])
+w_se_ok = np.array([w.std(ddof=1) / np.sqrt(w.size) for w in W_ok])
 print(f"simulated {len(taus)} x {SIZES['trajectories']} erasures in {time.perf_counter() - t0:.1f} s")
 for t, m, e, p in zip(taus, w_mean, w_se, p_ok, strict=True):
     print(f"tau = {t:5g}: <W> = {m:.3f} +- {e:.3f} kT, success p = {p:.4f}")
@@ -289,6 +293,7 @@ axes[0].axhline(np.log(2), color="k", ls=":", label="$k_BT\\ln 2$")
 axes[0].set(xscale="log", yscale="log", xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
             ylabel="mean work $\\langle W\\rangle$ ($k_BT$)", title="the mean work approaches $\\ln 2$")
 axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
+axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend()
 n_fail = np.array([(~sweep[t]["erased"]).sum() for t in SIZES["taus"]])
 n_traj = SIZES["trajectories"]
@@ -374,10 +379,15 @@ print("mean work minus bound (kT):", np.round(gap, 3))
 # W_i \mid \text{failed} \sim \mathcal N(\mu_f, \sigma_f),
 # $$
 #
-# and the law constrains the *mean* work over all trajectories,
-# $p_k\mu_k + (1-p_k)\mu_f = W_\infty + B/\tau_k$, which fixes $\mu_k$ given the rest. The
-# failures are so rare at the fitted durations (a handful in all) that they get one shared
-# Gaussian; they shift the mean work by $(1-p_k)(\mu_f - \mu_k)$, a few thousandths of $k_BT$.
+# with the law on the mean work of the *successful* erasures, $\mu_k = W_\infty + B/\tau_k$.
+# Why those: the detailed Jarzynski equality (below) gives the sharp second law for them,
+# $\langle W\rangle_{\rm erased} \ge k_BT\ln(2p)$, which tends to $k_BT\ln 2$ as $p \to 1$ (here
+# $\ln(2p) = \ln 2 - 0.002$ at worst), while the all-trajectory mean
+# $p_k\mu_k + (1-p_k)\mu_f$ mixes in the rare failures, which shift it by a few thousandths of
+# $k_BT$ (we report it as a derived quantity). Putting the law on the all-trajectory mean
+# instead couples $W_\infty$ to the failure probabilities through that tiny term, and NUTS then
+# mixes badly at `default` scale ($\hat R \approx 1.5$): we tried. The failures are so rare at
+# the fitted durations (a few per ten thousand) that they get one shared Gaussian.
 #
 # **Priors** (energies in $k_BT$, times in $\gamma x_m^2/k_BT$):
 # $W_\infty \sim \mathcal N(0, 2)$, centred on a free erasure and wide enough for any cost up to
@@ -426,8 +436,8 @@ def erasure_model(groups, fail_work):
     with numpyro.plate("durations", K):
         p = numpyro.sample("p", dist.Beta(1.0, 1.0))
         sigma = numpyro.sample("sigma", dist.HalfNormal(5.0))
-        mean = numpyro.deterministic("mean_work", w_inf + B / TAU_FIT)
-        mu = numpyro.deterministic("mu_erased", (mean - (1 - p) * mu_f) / p)
+        mu = numpyro.deterministic("mu_erased", w_inf + B / TAU_FIT)
+        numpyro.deterministic("mean_work", p * mu + (1 - p) * mu_f)
         numpyro.sample("n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"])
         numpyro.factor("work_erased", gaussian_loglik(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma))
     with numpyro.plate("failures", fail_work.size):
@@ -484,10 +494,12 @@ fig.suptitle("Posterior predictive check of the work distributions")
 fig.tight_layout()
 
 # %% [markdown]
-# The Gaussian peak of successful erasures describes the bulk at every duration; how well the
-# failures' bump is reproduced depends on how many failures there were (none at all at some slow
-# durations in small runs, where the failure component is only its prior and carries almost no
-# weight, $1-p_k \lesssim 1/n$). The fitted law against the mean work:
+# The Gaussian peak of successful erasures describes the bulk at every fitted duration, over
+# three decades of counts. At the fastest one ($\tau = 4$) the simulated upper tail is a little
+# heavier than the Gaussian's: the work is slightly skewed there, a misfit in the tail that the
+# mean does not feel. The shared failure component is crude (failures at different durations
+# have different work) but carries a few in $10^4$ of the trajectories. The fitted law against
+# the mean work of the successful erasures:
 
 # %%
 tt = np.geomspace(taus.min() * 0.8, taus.max() * 1.25, 200)
@@ -496,19 +508,21 @@ lo, mid, hi = np.percentile(curve, [3, 50, 97], axis=0)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 axes[0].fill_between(tt, lo, hi, color=style.color(0), alpha=0.3, label="$W_\\infty + B/\\tau$, 94% band")
 axes[0].plot(tt, mid, color=style.color(0))
-axes[0].errorbar(taus, w_mean, yerr=w_se, fmt="o", color="k", ms=4, label="simulation (mean, SE)")
+axes[0].errorbar(taus, w_mean_ok, yerr=w_se_ok, fmt="o", color="k", ms=4, label="simulation: erased (mean, SE)")
 axes[0].axhline(np.log(2), color="k", ls=":", label="$\\ln 2$")
 axes[0].axvline(4, color="0.7", lw=0.8)
 axes[0].axvline(64, color="0.7", lw=0.8)
 axes[0].set(xscale="log", yscale="log", xlabel="$\\tau$", ylabel="$\\langle W\\rangle$ ($k_BT$)",
             title="fit for $4 \\leq \\tau \\leq 64$ (between the grey lines)")
 axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
+axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend(fontsize=8)
-excess = (w_mean - np.log(2)) * taus
-axes[1].errorbar(taus, excess, yerr=w_se * taus, fmt="o", color="k", ms=4, label="$(\\langle W\\rangle - \\ln 2)\\,\\tau$")
+excess = (w_mean_ok - np.log(2)) * taus
+axes[1].errorbar(taus, excess, yerr=w_se_ok * taus, fmt="o", color="k", ms=4,
+                 label="$(\\langle W\\rangle_{\\rm erased} - \\ln 2)\\,\\tau$")
 b_lo, b_hi = np.percentile(np.asarray(post["B"]), [3, 97])
 axes[1].axhspan(b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%")
-axes[1].set(xscale="log", xlabel="$\\tau$", ylabel="$k_BT\\,\\gamma x_m^2/k_BT$",
+axes[1].set(xscale="log", xlabel="$\\tau$", ylabel="excess work $\\times\\,\\tau$ ($k_BT\\times$ time unit)",
             title="the dissipation times the duration")
 axes[1].legend(fontsize=8)
 fig.tight_layout()
@@ -522,22 +536,27 @@ fig.tight_layout()
 
 # %%
 sig = np.asarray(post["sigma"]).mean(axis=0)
-for t, s_, m in zip(TAU_FIT, sig, w_mean[np.isin(taus, TAU_FIT)], strict=True):
+for t, s_, m in zip(TAU_FIT, sig, w_mean_ok[np.isin(taus, TAU_FIT)], strict=True):
     print(f"tau = {t:5g}: sigma_W^2 / 2 = {s_**2 / 2:.3f},  <W> - ln 2 = {m - np.log(2):.3f} kT")
 
 # %% [markdown]
 # ## The claim check
 #
-# Landauer's limit, read as a claim about this model: the asymptotic mean work of erasure is
-# $W_\infty = k_BT\ln 2 \approx 0.693\,k_BT$. We call it reproduced when the 94% HDI of
+# Landauer's limit, read as a claim about this model: the asymptotic mean work of a
+# successful erasure is $W_\infty = k_BT\ln 2 \approx 0.693\,k_BT$. We call it reproduced when the 94% HDI of
 # $W_\infty$ lies within $\pm 0.05\,k_BT$ of $\ln 2$ (7% of the bound; about the precision of
-# the colloidal experiments, and larger than the shift $H(p)$ that the residual failure
-# probability at the slowest durations could cause here).
+# the colloidal experiments, and much larger than the shift $\ln(2p) - \ln 2 \approx -0.002$ that
+# the residual failures cause in the bound for successful erasures).
+#
+# *Reproduced*, at both `ci` ($W_\infty = 0.69 \pm 0.01\,k_BT$) and `default`
+# ($0.695 \pm 0.003\,k_BT$, 94% HDI $[0.690, 0.700]$, which contains $\ln 2 = 0.693$): in this
+# model the cost of a slow, reliable erasure approaches Landauer's bound as $W_\infty + B/\tau$
+# with $B \approx 4.7\,k_BT$ in units of the diffusion time, as in the colloidal experiments.
 
 # %%
 PAPER = "Fundamental Principle of Information-to-Energy Conversion"
 verdict = claims.check(
-    claims.Claim("stochastic/landauer", PAPER, "asymptotic erasure work W_inf (kT)", float(np.log(2)), tolerance=0.05,
+    claims.Claim("stochastic/landauer", PAPER, "asymptotic work of a successful erasure W_inf (kT)", float(np.log(2)), tolerance=0.05,
                  note="<W>(tau) = W_inf + B/tau fitted for 4 <= tau <= 64; E_b = 10 kT, A = 6 kT"),
     post["W_inf"], expect="reproduced",
 )

@@ -589,18 +589,20 @@ for tau, r in zip(SIZES["taus"], rows, strict=True):
     print(f"  tau = {tau:5g}: " + "  ".join(f"{v:+.3f}" for v in r))
 
 # %% [markdown]
-# Two regimes show up. For the **fast** protocol every estimate is too high, by a few tenths
-# of $k_BT$: the work is broad, and $N$ trajectories miss the low-work ones that dominate
+# Two regimes show up. For the **fastest** protocol the estimates are too high (by a few tenths
+# of $k_BT$ with the 2000 trajectories of `ci`, by about $0.1\,k_BT$ with the 20 000 of
+# `default`): the work is broad, and $N$ trajectories miss the low-work ones that dominate
 # $\overline{e^{-W}}$. For the **slow** protocols the first three stage boundaries are
-# accurate, but the end of the cycle ($\Delta F = 0$: the potential is back where it started)
-# is off by up to a $k_BT$, in either direction, although the equality is exact there too.
+# accurate to a few hundredths, but the end of the cycle ($\Delta F = 0$: the potential is back
+# where it started) is off by several tenths of $k_BT$, in either direction, although the
+# equality is exact there too.
 #
 # The reason is a *detailed* Jarzynski equality: the trajectories that end in well $j$ satisfy
 # $p_j\,\langle e^{-W/k_BT}\rangle_j = \tfrac12$, the probability that the time-reversed
 # process, started in equilibrium, begins in that well. The successful erasures therefore
 # contribute only $\tfrac12$ to the exponential average; the other half is carried by the
 # failures, with $\langle e^{-W}\rangle_{\rm failed} = 1/[2(1-p)]$, enormous when $1-p$ is tiny.
-# A sample with a failure or two more or less than expected swings the estimate by a $k_BT$,
+# A sample with a failure or two more or less than expected swings the estimate by tenths of $k_BT$,
 # and a sample with none returns $\widehat{\Delta F} \approx k_BT\ln 2$ instead of 0:
 
 # %%

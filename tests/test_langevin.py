@@ -84,18 +84,23 @@ def test_first_law_exact_for_a_dragged_harmonic_trap():
     assert float(jnp.abs(run.first_law_residual).max()) < 1e-5 * 200 * scale
 
 
-def _mean_abs_residual(dt, T=8.0, n=4000, method="heun"):
+def _tilting_run(dt, T, n, record_every=None):
+    """Trajectories in the tilting double well, half starting in each well."""
     x0 = jnp.asarray(np.random.default_rng(4).choice([-1.0, 1.0], size=(n, 1)), jnp.float32)
     n_steps = round(T / dt)
-    run = langevin.simulate(
+    return langevin.simulate(
         tilting_double_well,
         x0,
         jax.random.key(5),
         dt=dt,
         n_steps=n_steps,
         params=(2.0, 1.5),
-        method=method,
+        record_every=record_every,
     )
+
+
+def _mean_abs_residual(dt, T=8.0, n=4000):
+    run = _tilting_run(dt, T, n)
     return float(jnp.mean(jnp.abs(run.first_law_residual[-1]))), run
 
 
@@ -121,17 +126,7 @@ def test_ito_heat_violates_the_first_law():
     grad = jax.vmap(jax.grad(tilting_double_well), in_axes=(0, None, None))
     residuals = []
     for dt in (0.004, 0.001):
-        n_steps = round(4.0 / dt)
-        x0 = jnp.asarray(np.random.default_rng(4).choice([-1.0, 1.0], size=(2000, 1)), jnp.float32)
-        run = langevin.simulate(
-            tilting_double_well,
-            x0,
-            jax.random.key(5),
-            dt=dt,
-            n_steps=n_steps,
-            params=(2.0, 1.5),
-            record_every=1,
-        )
+        run = _tilting_run(dt, 4.0, 2000, record_every=1)
         x, t = run.x, run.times
         force = -jax.vmap(grad, in_axes=(0, 0, None))(x[:-1], t[1:], (2.0, 1.5))
         q_ito = jnp.sum(force * (x[1:] - x[:-1]), axis=(0, 2))

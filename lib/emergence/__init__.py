@@ -8,6 +8,7 @@ claims    executable claim checks and the claims ledger
 inference convergence diagnostics that can fail
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
+markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
 """
 
 from emergence import claims, scale, style

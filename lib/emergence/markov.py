@@ -1,0 +1,180 @@
+"""Finite-state Markov jump processes: exact simulation and the generator's exact results.
+
+A process on states ``0 .. S-1`` is given by its generator ``Q`` (``Q[i, j] >= 0`` the rate of
+jumps ``i -> j`` for ``i != j``; each row sums to zero). :func:`generator` builds one from a
+matrix of rates, :func:`check_generator` validates one.
+
+- :func:`gillespie` draws exact trajectories (Gillespie's direct method), vmapped over
+  trajectories, into fixed-size buffers of jump times and states (JAX needs static shapes);
+- :func:`on_grid` reads the state of each trajectory at given times (snapshots);
+- :func:`stationary`, :func:`probability_currents` and :func:`entropy_production` are the
+  generator's exact stationary distribution, net probability currents
+  ``J_ij = pi_i Q_ij - pi_j Q_ji`` and Schnakenberg entropy production rate
+  ``sigma = 1/2 sum_ij J_ij ln(pi_i Q_ij / (pi_j Q_ji))`` (in units of k_B per unit time).
+
+Exact results are computed in float64 with NumPy; simulation runs in JAX.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def check_generator(Q, atol: float = 1e-9) -> np.ndarray:
+    """Return ``Q`` as a float64 array after checking that it is a generator: square, finite,
+    non-negative off the diagonal, rows summing to zero (within ``atol`` times the largest rate)."""
+    Q = np.asarray(Q, dtype=float)
+    if Q.ndim != 2 or Q.shape[0] != Q.shape[1] or Q.shape[0] < 2:
+        raise ValueError(
+            f"a generator must be a square matrix with at least 2 states, got shape {Q.shape}"
+        )
+    if not np.all(np.isfinite(Q)):
+        raise ValueError("the generator has NaN or infinite entries")
+    off = Q - np.diag(np.diag(Q))
+    if np.any(off < 0):
+        i, j = np.argwhere(off < 0)[0]
+        raise ValueError(f"off-diagonal rates must be >= 0, got Q[{i}, {j}] = {Q[i, j]!r}")
+    rows = Q.sum(axis=1)
+    scale = max(float(np.abs(off).max()), 1.0)
+    if np.any(np.abs(rows) > atol * scale):
+        i = int(np.argmax(np.abs(rows)))
+        raise ValueError(f"each row of a generator must sum to 0, row {i} sums to {rows[i]!r}")
+    return Q
+
+
+def generator(rates) -> np.ndarray:
+    """The generator with off-diagonal entries ``rates[i, j]`` (the diagonal of ``rates`` is
+    ignored) and diagonal ``-sum_j rates[i, j]``."""
+    R = np.asarray(rates, dtype=float)
+    if R.ndim != 2 or R.shape[0] != R.shape[1] or R.shape[0] < 2:
+        raise ValueError(f"rates must be a square matrix with at least 2 states, got shape {R.shape}")
+    R = R - np.diag(np.diag(R))
+    if not np.all(np.isfinite(R)) or np.any(R < 0):
+        raise ValueError("rates must be finite and >= 0 off the diagonal")
+    return R - np.diag(R.sum(axis=1))
+
+
+def stationary(Q) -> np.ndarray:
+    """The stationary distribution ``pi Q = 0``, ``sum pi = 1`` (unique for an irreducible Q)."""
+    Q = check_generator(Q)
+    S = Q.shape[0]
+    A = np.vstack([Q.T, np.ones(S)])
+    b = np.zeros(S + 1)
+    b[-1] = 1.0
+    pi, *_ = np.linalg.lstsq(A, b, rcond=None)
+    if np.linalg.matrix_rank(Q) < S - 1:
+        raise ValueError("the generator is reducible: its stationary distribution is not unique")
+    return np.clip(pi, 0.0, None) / np.clip(pi, 0.0, None).sum()
+
+
+def probability_currents(Q, pi=None) -> np.ndarray:
+    """Net stationary probability currents ``J_ij = pi_i Q_ij - pi_j Q_ji`` (antisymmetric)."""
+    Q = check_generator(Q)
+    pi = stationary(Q) if pi is None else np.asarray(pi, dtype=float)
+    flux = pi[:, None] * (Q - np.diag(np.diag(Q)))
+    return flux - flux.T
+
+
+def entropy_production(Q, pi=None) -> float:
+    """Schnakenberg's stationary entropy production rate (k_B per unit time); zero if and only
+    if detailed balance holds; infinite if some jump has no reverse."""
+    Q = check_generator(Q)
+    pi = stationary(Q) if pi is None else np.asarray(pi, dtype=float)
+    off = Q - np.diag(np.diag(Q))
+    flux = pi[:, None] * off
+    fwd, rev = flux, flux.T
+    both = (fwd > 0) & (rev > 0)
+    if np.any((fwd > 0) & (rev == 0)):
+        return float("inf")
+    terms = np.where(
+        both, (fwd - rev) * np.log(np.where(both, fwd, 1.0) / np.where(both, rev, 1.0)), 0.0
+    )
+    return float(0.5 * terms.sum())
+
+
+class Paths(NamedTuple):
+    """Trajectories from :func:`gillespie`, for ``n`` trajectories and ``J = max_jumps`` buffers.
+
+    times   (n, J + 1)  jump times, ``times[:, 0] = 0``; ``inf`` after the last jump before t_max
+    states  (n, J + 1)  the state entered at each time (``states[:, 0]`` the initial state)
+    n_jumps (n,)        jumps made before ``t_max``
+    complete (n,)       False where the buffer filled before ``t_max`` (raise max_jumps)
+    """
+
+    times: jax.Array
+    states: jax.Array
+    n_jumps: jax.Array
+    complete: jax.Array
+
+
+def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
+    """Exact trajectories of the jump process with generator ``Q`` from the states ``x0``
+    (shape ``(n,)``), up to time ``t_max``, in buffers of ``max_jumps`` jumps."""
+    Qn = check_generator(Q)
+    S = Qn.shape[0]
+    x0 = jnp.asarray(x0)
+    if x0.ndim != 1 or not jnp.issubdtype(x0.dtype, jnp.integer):
+        raise ValueError(
+            f"x0 must be a 1D integer array of initial states, got shape {x0.shape}, dtype {x0.dtype}"
+        )
+    if x0.size and (int(x0.min()) < 0 or int(x0.max()) >= S):
+        raise ValueError(
+            f"initial states must lie in [0, {S - 1}], got range [{int(x0.min())}, {int(x0.max())}]"
+        )
+    t_max = float(t_max)
+    if not (np.isfinite(t_max) and t_max > 0):
+        raise ValueError(f"t_max must be a finite time > 0, got {t_max!r}")
+    if isinstance(max_jumps, bool) or not isinstance(max_jumps, int | np.integer) or max_jumps < 1:
+        raise ValueError(f"max_jumps must be an integer >= 1, got {max_jumps!r}")
+    dtype = jnp.result_type(float)
+    return _gillespie(
+        key, jnp.asarray(Qn, dtype), x0.astype(jnp.int32), jnp.asarray(t_max, dtype), int(max_jumps)
+    )
+
+
+def _one_path(key, Q, x0, t_max, max_jumps):
+    off = Q - jnp.diag(jnp.diag(Q))
+    exit_rate = off.sum(axis=1)
+
+    def step(carry, k):
+        t, x, alive = carry
+        k1, k2 = jax.random.split(k)
+        rate = exit_rate[x]
+        wait = jax.random.exponential(k1, dtype=Q.dtype) / jnp.where(rate > 0, rate, 1.0)
+        t_new = jnp.where(rate > 0, t + wait, jnp.inf)
+        y = jax.random.categorical(k2, jnp.log(jnp.where(off[x] > 0, off[x], 0.0)))
+        jumps = alive & (t_new < t_max)
+        t_out = jnp.where(jumps, t_new, jnp.inf)
+        x_new = jnp.where(jumps, y, x)
+        return (jnp.where(jumps, t_new, t), x_new, jumps), (t_out, x_new)
+
+    (_, _, alive), (ts, xs) = jax.lax.scan(
+        step, (jnp.zeros((), Q.dtype), x0, True), jax.random.split(key, max_jumps)
+    )
+    times = jnp.concatenate([jnp.zeros(1, Q.dtype), ts])
+    states = jnp.concatenate([x0[None], xs])
+    n_jumps = jnp.sum(jnp.isfinite(ts))
+    return times, states, n_jumps, ~alive
+
+
+@partial(jax.jit, static_argnums=(4,))
+def _gillespie(key, Q, x0, t_max, max_jumps):
+    keys = jax.random.split(key, x0.shape[0])
+    times, states, n_jumps, complete = jax.vmap(_one_path, in_axes=(0, None, 0, None, None))(
+        keys, Q, x0, t_max, max_jumps
+    )
+    return Paths(times, states, n_jumps, complete)
+
+
+def on_grid(paths: Paths, grid) -> jax.Array:
+    """The state of every trajectory at the times ``grid`` (shape ``(n, len(grid))``)."""
+    grid = jnp.asarray(grid, paths.times.dtype)
+    if grid.ndim != 1:
+        raise ValueError(f"grid must be a 1D array of times, got shape {grid.shape}")
+    idx = jax.vmap(lambda t: jnp.searchsorted(t, grid, side="right") - 1)(paths.times)
+    return jnp.take_along_axis(paths.states, idx, axis=1)

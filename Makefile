@@ -60,6 +60,7 @@ bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/pip install -q -r requirements-bench.txt -c constraints.txt
 	$(BIN)/python benchmarks/bench_sandpile.py
 	$(BIN)/python benchmarks/bench_langevin.py
+	$(BIN)/python benchmarks/bench_markov.py
 
 clean:
 	rm -rf _build $(NOTEBOOKS) .pytest_cache .jupyter_cache .config-ci.yml

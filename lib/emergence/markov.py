@@ -140,22 +140,21 @@ def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
 def _one_path(key, Q, x0, t_max, max_jumps):
     off = Q - jnp.diag(jnp.diag(Q))
     exit_rate = off.sum(axis=1)
+    cum = jnp.cumsum(off, axis=1)  # the destination is the first j with cum[x, j] > u * rate
+    # all random numbers up front, two uniforms per jump: one large draw beats many small ones
+    u = jax.random.uniform(key, (max_jumps, 2), dtype=Q.dtype)
 
-    def step(carry, k):
+    def step(carry, uk):
         t, x, alive = carry
-        k1, k2 = jax.random.split(k)
         rate = exit_rate[x]
-        wait = jax.random.exponential(k1, dtype=Q.dtype) / jnp.where(rate > 0, rate, 1.0)
-        t_new = jnp.where(rate > 0, t + wait, jnp.inf)
-        y = jax.random.categorical(k2, jnp.log(jnp.where(off[x] > 0, off[x], 0.0)))
+        t_new = jnp.where(rate > 0, t - jnp.log1p(-uk[0]) / jnp.where(rate > 0, rate, 1.0), jnp.inf)
+        y = jnp.sum(cum[x] <= uk[1] * rate).astype(x.dtype)  # skips x itself: off[x, x] = 0
         jumps = alive & (t_new < t_max)
         t_out = jnp.where(jumps, t_new, jnp.inf)
         x_new = jnp.where(jumps, y, x)
         return (jnp.where(jumps, t_new, t), x_new, jumps), (t_out, x_new)
 
-    (_, _, alive), (ts, xs) = jax.lax.scan(
-        step, (jnp.zeros((), Q.dtype), x0, True), jax.random.split(key, max_jumps)
-    )
+    (_, _, alive), (ts, xs) = jax.lax.scan(step, (jnp.zeros((), Q.dtype), x0, True), u)
     times = jnp.concatenate([jnp.zeros(1, Q.dtype), ts])
     states = jnp.concatenate([x0[None], xs])
     n_jumps = jnp.sum(jnp.isfinite(ts))

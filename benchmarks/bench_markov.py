@@ -1,0 +1,164 @@
+"""Benchmark: the Gillespie kernel against two references on the same ensemble.
+
+A discrete flashing ratchet's state space (a ring of ``M`` sites times potential on/off,
+``2M`` states) with fixed random rates; ``n`` trajectories from state 0 up to ``t_max``.
+
+- NumPy: all trajectories advanced together, one jump per iteration (exponential waits and
+  inverse-CDF destinations for every trajectory still running);
+- numba: a compiled per-trajectory Gillespie loop, the usual fast CPU approach;
+- JAX: ``emergence.markov.gillespie`` (vmapped ``lax.scan`` over a fixed jump buffer).
+
+The three must agree on the mean number of jumps within statistical error. Prints jumps per
+second and the ratios (best of three after a warm-up).
+
+    make bench              # or: python benchmarks/bench_markov.py [--trajectories 1000 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from emergence import markov
+
+REPEATS = 3
+
+
+def ratchet_rates(M=8, seed=0):
+    """Hops on a ring of M sites in a sawtooth potential that flashes on and off."""
+    rng = np.random.default_rng(seed)
+    S = 2 * M
+    R = np.zeros((S, S))
+    V = np.concatenate(
+        [np.linspace(0, 3, M - M // 3, endpoint=False), np.linspace(3, 0, M // 3, endpoint=False)]
+    )
+    for on in (0, 1):
+        for i in range(M):
+            a = on * M + i
+            for d in (-1, 1):
+                b = on * M + (i + d) % M
+                dv = on * (V[(i + d) % M] - V[i])
+                R[a, b] = np.exp(-dv / 2)
+            R[a, (1 - on) * M + i] = 0.5 * (1 + 0.2 * rng.random())  # switching
+    return markov.generator(R)
+
+
+def numpy_gillespie(Q, n, t_max, rng):
+    off = Q - np.diag(np.diag(Q))
+    exit_rate = off.sum(axis=1)
+    cum = np.cumsum(off, axis=1) / exit_rate[:, None]
+    x = np.zeros(n, dtype=np.int64)
+    t = np.zeros(n)
+    jumps = np.zeros(n, dtype=np.int64)
+    alive = np.ones(n, dtype=bool)
+    while alive.any():
+        idx = np.nonzero(alive)[0]
+        xi = x[idx]
+        t_new = t[idx] + rng.exponential(1.0, idx.size) / exit_rate[xi]
+        ok = t_new < t_max
+        u = rng.random(idx.size)
+        y = (u[:, None] > cum[xi]).sum(axis=1)
+        go = idx[ok]
+        t[go] = t_new[ok]
+        x[go] = y[ok]
+        jumps[go] += 1
+        alive[idx[~ok]] = False
+    return jumps
+
+
+def make_numba_gillespie():
+    import numba
+
+    @numba.njit(cache=False)
+    def run(Q, n, t_max, seed):
+        np.random.seed(seed)
+        S = Q.shape[0]
+        exit_rate = np.empty(S)
+        for i in range(S):
+            exit_rate[i] = -Q[i, i]
+        jumps = np.zeros(n, dtype=np.int64)
+        for k in range(n):
+            x, t = 0, 0.0
+            while True:
+                t += np.random.exponential(1.0) / exit_rate[x]
+                if t >= t_max:
+                    break
+                u = np.random.random() * exit_rate[x]
+                acc = 0.0
+                y = 0
+                for j in range(S):
+                    if j != x:
+                        acc += Q[x, j]
+                        if u < acc:
+                            y = j
+                            break
+                x = y
+                jumps[k] += 1
+        return jumps
+
+    return run
+
+
+def best_of(fn):
+    times, out = [], None
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def bench(n, t_max, numba_run):
+    Q = ratchet_rates()
+    # jumps per trajectory ~ (mean exit rate) t_max; the buffer holds 8 sd more (checked below)
+    mean_jumps = float(-np.diag(Q).mean()) * t_max
+    buf = int(mean_jumps + 8 * np.sqrt(mean_jumps) + 10)
+    x0 = jnp.zeros(n, jnp.int32)
+
+    def jax_run():
+        p = markov.gillespie(jax.random.key(1), Q, x0, t_max, buf)
+        return np.asarray(jax.block_until_ready(p.n_jumps)), bool(p.complete.all())
+
+    jax_run()
+    t_jax, (j_jax, complete) = best_of(jax_run)
+    assert complete, "raise the buffer"
+    rng = np.random.default_rng(2)
+    t_np, j_np = best_of(lambda: numpy_gillespie(Q, n, t_max, rng))
+    r_jax, r_np = j_jax.sum() / t_jax, j_np.sum() / t_np
+    line = f"{n:>7d} trajectories, {j_jax.mean():6.1f} jumps each (buffer {buf})"
+    line += f" | JAX {r_jax / 1e6:6.2f} M/s"
+    line += f" | NumPy {r_np / 1e6:6.2f} M/s (JAX {r_jax / r_np:5.1f}x)"
+    se = np.hypot(j_jax.std(), j_np.std()) / np.sqrt(n)
+    assert abs(j_jax.mean() - j_np.mean()) < 5 * se, (j_jax.mean(), j_np.mean())
+    if numba_run is not None:
+        numba_run(Q, 10, t_max, 0)
+        t_nb, j_nb = best_of(lambda: numba_run(Q, n, t_max, 3))
+        assert abs(j_jax.mean() - j_nb.mean()) < 5 * np.hypot(j_jax.std(), j_nb.std()) / np.sqrt(n)
+        r_nb = j_nb.sum() / t_nb
+        line += f" | numba {r_nb / 1e6:6.2f} M/s (JAX {r_jax / r_nb:5.2f}x)"
+    print(line, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--trajectories", type=int, nargs="+", default=[1000, 10_000])
+    ap.add_argument("--t-max", type=float, default=50.0)
+    args = ap.parse_args()
+    try:
+        numba_run = make_numba_gillespie()
+    except ImportError:
+        print("numba is not installed (pip install -r requirements-bench.txt): skipping it")
+        numba_run = None
+    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; jumps per second (best of {REPEATS})")
+    for n in args.trajectories:
+        bench(n, args.t_max, numba_run)
+
+
+if __name__ == "__main__":
+    main()

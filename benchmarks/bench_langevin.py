@@ -17,15 +17,14 @@ and for the kernel's default Heun scheme.
 from __future__ import annotations
 
 import argparse
-import time
 
 import jax
 import numpy as np
+from common import best_of, header
 
 from emergence import langevin
 
 BARRIER, TILT, DT, TAU = 10.0, 6.0, 0.002, 4.0
-REPEATS = 3
 G = 0.5 / np.sqrt(3.0)
 
 
@@ -68,15 +67,6 @@ def numpy_erase(x0, n_steps, rng, kT=1.0):
         q += 0.5 * (np_force(xm - G * dx, gfm) + np_force(xm + G * dx, gfm)) * dx
         x, t, u_xt, gf = x1, t1, u_x1t1, gf1
     return x, w, q
-
-
-def best_of(fn):
-    times = []
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def bench(n):
@@ -128,10 +118,7 @@ def main():
     )
     ap.add_argument("--trajectories", type=int, nargs="+", default=[1000, 10_000, 100_000])
     args = ap.parse_args()
-    print(
-        f"jax {jax.__version__} on {jax.devices()[0].platform}; "
-        f"trajectory-steps per second (best of {REPEATS})"
-    )
+    header("trajectory-steps per second")
     for n in args.trajectories:
         bench(n)
 

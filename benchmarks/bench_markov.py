@@ -17,15 +17,13 @@ second and the ratios (best of three after a warm-up).
 from __future__ import annotations
 
 import argparse
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from common import best_of, header, optional_numba
 
 from emergence import markov
-
-REPEATS = 3
 
 
 def ratchet_rates(M=8, seed=0):
@@ -103,15 +101,6 @@ def make_numba_gillespie():
     return run
 
 
-def best_of(fn):
-    times, out = [], None
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
 def bench(n, t_max, numba_run):
     Q = ratchet_rates()
     # jumps per trajectory ~ (mean exit rate) t_max; the buffer holds 8 sd more (checked below)
@@ -150,12 +139,8 @@ def main():
     ap.add_argument("--trajectories", type=int, nargs="+", default=[1000, 10_000])
     ap.add_argument("--t-max", type=float, default=50.0)
     args = ap.parse_args()
-    try:
-        numba_run = make_numba_gillespie()
-    except ImportError:
-        print("numba is not installed (pip install -r requirements-bench.txt): skipping it")
-        numba_run = None
-    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; jumps per second (best of {REPEATS})")
+    numba_run = optional_numba(make_numba_gillespie)
+    header("jumps per second")
     for n in args.trajectories:
         bench(n, args.t_max, numba_run)
 

@@ -18,10 +18,9 @@ import time
 
 import jax
 import numpy as np
+from common import REPEATS, header, optional_numba
 
 from emergence import sandpile as sp
-
-REPEATS = 3
 
 
 def numpy_drive(z, sites):
@@ -145,12 +144,8 @@ def main():
     ap.add_argument("--lattices", type=int, default=16)
     ap.add_argument("--grains", type=int, default=2048)
     args = ap.parse_args()
-    try:
-        numba_drive = make_numba_drive()
-    except ImportError:
-        print("numba is not installed (pip install -r requirements-bench.txt): skipping it")
-        numba_drive = None
-    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; avalanches per second")
+    numba_drive = optional_numba(make_numba_drive)
+    header("avalanches per second")
     for L in args.L:
         bench(L, args.lattices, args.grains, numba_drive)
 

@@ -153,8 +153,8 @@ def test_jarzynski_and_work_statistics_for_a_dragged_trap():
     assert abs(skew) < 5 * np.sqrt(6 / n)
     e = np.exp(-w / kT)
     assert abs(e.mean() - 1.0) < 5 * e.std() / np.sqrt(n), e.mean()
-    # the same check must fail for a protocol with dF != 0 if dF were ignored: here the
-    # dissipated work is large enough that <W> itself is far from dF = 0
+    # the protocol is far from reversible (<W> is many SE above dF = 0), so the equality is a
+    # real test of the tails and not satisfied by W ~ 0
     assert w.mean() > 20 * se_mean
 
 

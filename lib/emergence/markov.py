@@ -63,12 +63,12 @@ def stationary(Q) -> np.ndarray:
     """The stationary distribution ``pi Q = 0``, ``sum pi = 1`` (unique for an irreducible Q)."""
     Q = check_generator(Q)
     S = Q.shape[0]
+    if np.linalg.matrix_rank(Q) < S - 1:
+        raise ValueError("the generator is reducible: its stationary distribution is not unique")
     A = np.vstack([Q.T, np.ones(S)])
     b = np.zeros(S + 1)
     b[-1] = 1.0
     pi, *_ = np.linalg.lstsq(A, b, rcond=None)
-    if np.linalg.matrix_rank(Q) < S - 1:
-        raise ValueError("the generator is reducible: its stationary distribution is not unique")
     return np.clip(pi, 0.0, None) / np.clip(pi, 0.0, None).sum()
 
 

@@ -255,6 +255,10 @@ def mean_work(d, tau):
 if big is None or half_dt is None:
     print("data/landauer_full_scale.npz or data/landauer_dt_check.npz not found: time-step check skipped")
 else:
+    # the script that made the files has its own copy of the protocol's constants: they must agree
+    for d, dt in ((big, DT), (half_dt, DT / 2)):
+        prov = json.loads(str(d["provenance"]))
+        assert (prov["barrier"], prov["tilt"], prov["dt"]) == (BARRIER, TILT, dt), f"stale data file: {prov}"
     for tau in half_dt["taus"]:
         (a, sa), (b, sb) = mean_work(big, tau), mean_work(half_dt, tau)
         bias, se = a - b, np.hypot(sa, sb)

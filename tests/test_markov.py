@@ -150,3 +150,119 @@ def test_bad_arguments_raise():
         markov.gillespie(jax.random.key(0), Q, jnp.array([0], jnp.int32), 1.0, 0)
     with pytest.raises(ValueError, match="reducible"):
         markov.stationary(np.zeros((3, 3)))
+
+
+def test_flashing_ratchet_generator_and_its_affinities():
+    """Each square cycle (x,on) -> (x+1,on) -> (x+1,off) -> (x,off) has affinity
+    -(U_x+1 - U_x) (in k_BT); the rings in either potential have none. A flat potential, or
+    switching that stops, restores detailed balance (within the connected part)."""
+    V, n = 3.0, 4
+    Q = np.asarray(markov.flashing_ratchet(V, 0.7, 1.3, n_sites=n))
+    markov.check_generator(Q, atol=1e-12)
+    U = V * np.arange(n) / (n - 1)
+    for x in range(n):
+        y = (x + 1) % n
+        a = float(markov.cycle_affinity(Q, (x, y, y + n, x + n)))
+        assert a == pytest.approx(-(U[y] - U[x]), abs=1e-12)
+    assert abs(float(markov.cycle_affinity(Q, tuple(range(n))))) < 1e-12
+    assert abs(float(markov.cycle_affinity(Q, tuple(range(n, 2 * n))))) < 1e-12
+    assert markov.entropy_production(Q) > 0.1
+    J = markov.probability_currents(Q)
+    ring = [J[x, (x + 1) % n] + J[x + n, (x + 1) % n + n] for x in range(n)]
+    np.testing.assert_allclose(ring, ring[0], atol=1e-14)  # the same current through every cut
+    assert ring[0] < 0  # towards the steep side
+    flat = np.asarray(markov.flashing_ratchet(0.0, 0.7, 1.3, n_sites=n))
+    assert abs(markov.entropy_production(flat)) < 1e-12
+    static = np.asarray(markov.flashing_ratchet(V, 0.0, 1.3, n_sites=n))[:n, :n]
+    assert abs(markov.entropy_production(static)) < 1e-12
+    # traced parameters give the same generator
+    Qj = jax.jit(lambda v, r: markov.flashing_ratchet(v, r, 1.3, n_sites=n))(V, 0.7)
+    np.testing.assert_allclose(np.asarray(Qj), Q, rtol=1e-6)
+
+
+def test_cycle_affinity_vanishes_under_detailed_balance():
+    rng = np.random.default_rng(1)
+    E = rng.normal(size=4)
+    s = rng.uniform(0.5, 2.0, (4, 4))
+    Q = markov.generator((s + s.T) * np.exp((E[:, None] - E[None, :]) / 2))
+    for c in [(0, 1, 2), (0, 3, 1, 2), (3, 2, 1)]:
+        assert abs(float(markov.cycle_affinity(Q, c))) < 1e-12
+    Qd = markov.generator(RATES)
+    expected = np.log(2.0 * 3.0 * 2.5 / (0.7 * 1.0 * 0.5))
+    assert float(markov.cycle_affinity(Qd, (0, 1, 2))) == pytest.approx(expected, rel=1e-12)
+    assert float(markov.cycle_affinity(Qd, (0, 2, 1))) == pytest.approx(-expected, rel=1e-12)
+
+
+def test_path_statistics_and_the_exact_path_likelihood():
+    Q = markov.generator(RATES)
+    t_max = 20.0
+    paths = markov.gillespie(jax.random.key(6), Q, jnp.array([0, 1, 2, 0], jnp.int32), t_max, 200)
+    dwell, counts = (np.asarray(a) for a in markov.path_statistics(paths, 3, t_max))
+    assert dwell.sum() == pytest.approx(4 * t_max, rel=1e-12)
+    assert counts.sum() == int(paths.n_jumps.sum()) and np.all(np.diag(counts) == 0)
+    # the likelihood written out jump by jump: density q e^{-q tau} of each holding time, the
+    # jump's probability Q_xy / q, and the survival e^{-q tau} of the last, censored, period
+    t, s = np.asarray(paths.times, float), np.asarray(paths.states)
+    ll = 0.0
+    for k in range(4):
+        m = int(paths.n_jumps[k])
+        for i in range(m):
+            x, y, tau = s[k, i], s[k, i + 1], t[k, i + 1] - t[k, i]
+            ll += np.log(Q[x, y]) + Q[x, x] * tau
+        ll += Q[s[k, m], s[k, m]] * (t_max - t[k, m])
+    # (paths and likelihood in float32 here: agreement to float32 precision)
+    assert float(markov.path_log_likelihood(jnp.asarray(Q), dwell, counts)) == pytest.approx(ll, rel=1e-5)
+    # the maximum-likelihood rates counts / dwell converge to the true ones
+    big = markov.gillespie(jax.random.key(7), Q, jnp.zeros(500, jnp.int32), 40.0, 600)
+    dwell, counts = (np.asarray(a) for a in markov.path_statistics(big, 3, 40.0))
+    mle = counts / dwell[:, None]
+    off = ~np.eye(3, dtype=bool)
+    se = np.sqrt(counts[off]) / np.repeat(dwell, 2)
+    assert np.all(np.abs(mle[off] - Q[off]) < 5 * se), (mle, Q)
+    with pytest.raises(ValueError, match="buffer"):
+        short = markov.gillespie(jax.random.key(5), Q, jnp.zeros(3, jnp.int32), 100.0, 5)
+        markov.path_statistics(short, 3, 100.0)
+    with pytest.raises(ValueError, match="n_states"):
+        markov.path_statistics(paths, 2, t_max)
+
+
+def test_hmm_likelihood_equals_the_sum_over_hidden_paths():
+    import itertools
+
+    rng = np.random.default_rng(2)
+    S, O, K = 3, 2, 4
+    P = rng.dirichlet(np.ones(S), size=S)
+    E = rng.dirichlet(np.ones(O), size=S)
+    p0 = rng.dirichlet(np.ones(S))
+    obs = np.array([[0, 1, 1, 0], [1, 1, 0, 1]])
+    total = 0.0
+    for seq in obs:
+        like = 0.0
+        for h in itertools.product(range(S), repeat=K):
+            p = p0[h[0]] * E[h[0], seq[0]]
+            for k in range(1, K):
+                p *= P[h[k - 1], h[k]] * E[h[k], seq[k]]
+            like += p
+        total += np.log(like)
+    got = markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs), jnp.asarray(p0))
+    assert float(got) == pytest.approx(total, rel=1e-5)
+    with pytest.raises(ValueError, match="integer"):
+        markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs, float), jnp.asarray(p0))
+    with pytest.raises(ValueError, match="shapes"):
+        markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs), jnp.asarray(p0[:2]))
+
+
+def test_bad_ratchet_and_cycle_arguments_raise():
+    Q = markov.generator(RATES)
+    with pytest.raises(ValueError, match="n_sites"):
+        markov.flashing_ratchet(1.0, 1.0, n_sites=2)
+    with pytest.raises(ValueError, match="r must"):
+        markov.flashing_ratchet(1.0, -1.0)
+    with pytest.raises(ValueError, match="gamma must"):
+        markov.flashing_ratchet(1.0, 1.0, gamma=np.inf)
+    with pytest.raises(ValueError, match="V must"):
+        markov.flashing_ratchet(np.nan, 1.0)
+    with pytest.raises(ValueError, match="at least 3 distinct"):
+        markov.cycle_affinity(Q, (0, 1, 0))
+    with pytest.raises(ValueError, match="lie in"):
+        markov.cycle_affinity(Q, (0, 1, 5))

@@ -10,9 +10,16 @@ matrix of rates, :func:`check_generator` validates one.
 - :func:`stationary`, :func:`probability_currents` and :func:`entropy_production` are the
   generator's exact stationary distribution, net probability currents
   ``J_ij = pi_i Q_ij - pi_j Q_ji`` and Schnakenberg entropy production rate
-  ``sigma = 1/2 sum_ij J_ij ln(pi_i Q_ij / (pi_j Q_ji))`` (in units of k_B per unit time).
+  ``sigma = 1/2 sum_ij J_ij ln(pi_i Q_ij / (pi_j Q_ji))`` (in units of k_B per unit time);
+  :func:`cycle_affinity` is ``ln prod Q_ij / Q_ji`` around a cycle of states;
+- :func:`flashing_ratchet` is the generator of the discrete flashing ratchet;
+- :func:`path_statistics` reduces full paths to the sufficient statistics of the exact path
+  likelihood (time spent in each state, jump counts), :func:`path_log_likelihood` evaluates it;
+- :func:`hmm_log_likelihood` is the likelihood of noisy snapshots (a hidden Markov model, by the
+  scaled forward algorithm).
 
-Exact results are computed in float64 with NumPy; simulation runs in JAX.
+Exact results are computed in float64 with NumPy; simulation runs in JAX. The likelihoods and
+:func:`flashing_ratchet` are JAX functions, differentiable in their parameters (for NumPyro).
 """
 
 from __future__ import annotations
@@ -97,6 +104,67 @@ def entropy_production(Q, pi=None) -> float:
     return float(0.5 * terms.sum())
 
 
+def cycle_affinity(Q, cycle):
+    """The affinity ``ln prod_k Q[c_k, c_k+1] / Q[c_k+1, c_k]`` of the closed cycle of states
+    ``cycle = (c_0, c_1, ..., c_m-1)`` (the return ``c_m-1 -> c_0`` is implied); zero for every
+    cycle if and only if detailed balance holds (Kolmogorov's criterion). A float for a NumPy
+    ``Q``, a JAX scalar for a JAX array (traced or not)."""
+    c = [int(i) for i in cycle]
+    if len(c) < 3 or len(set(c)) != len(c):
+        raise ValueError(f"a cycle needs at least 3 distinct states, got {tuple(cycle)!r}")
+    S = Q.shape[0]
+    if min(c) < 0 or max(c) >= S:
+        raise ValueError(f"cycle states must lie in [0, {S - 1}], got {tuple(cycle)!r}")
+    a, b = np.array(c), np.roll(np.array(c), -1)
+    if isinstance(Q, np.ndarray):  # exact results in float64
+        return float(np.sum(np.log(Q[a, b]) - np.log(Q[b, a])))
+    return jnp.sum(jnp.log(Q[a, b]) - jnp.log(Q[b, a]))
+
+
+def _concrete(x):
+    try:
+        return float(x)
+    except (TypeError, jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError):
+        return None
+
+
+def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
+    """Generator of the discrete flashing ratchet (energies in k_BT).
+
+    A particle hops between neighbouring sites ``x`` of a ring of ``n_sites`` at rate
+    ``gamma * exp(-(U_y - U_x) / 2)``; the potential ``U`` is either the sawtooth
+    ``U_x = V x / (n_sites - 1)`` (on: a slow rise over the ring, one steep drop from the last
+    site back to 0) or flat (off), and switches on <-> off at rate ``r`` whatever the position.
+    State ``x`` is the particle at ``x`` with the potential on, ``x + n_sites`` with it off.
+    Returns a float64 NumPy array for numbers, a JAX array when ``V``, ``r`` or ``gamma`` are
+    traced (inside a NumPyro model or under ``jit``).
+    """
+    if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer) or n_sites < 3:
+        raise ValueError(f"n_sites must be an integer >= 3, got {n_sites!r}")
+    for name, value, lo in (("r", r, 0.0), ("gamma", gamma, 0.0)):
+        v = _concrete(value)
+        if v is not None and not (np.isfinite(v) and v >= lo):
+            raise ValueError(f"{name} must be a finite rate >= 0, got {value!r}")
+    v = _concrete(V)
+    if v is not None and not np.isfinite(v):
+        raise ValueError(f"V must be a finite energy (in k_BT), got {V!r}")
+    n = int(n_sites)
+    concrete = all(_concrete(a) is not None for a in (V, r, gamma))
+    xp = np if concrete else jnp  # float64 NumPy for numbers, JAX for traced parameters
+    if concrete:
+        V, r, gamma = float(V), float(r), float(gamma)
+    x = np.arange(n)
+    up, down = np.eye(n)[(x + 1) % n], np.eye(n)[(x - 1) % n]  # row x: a 1 at x + 1 (x - 1)
+    U = V * (x / (n - 1))
+    on = xp.diag(gamma * xp.exp(-(U[(x + 1) % n] - U) / 2)) @ up + xp.diag(
+        gamma * xp.exp(-(U[(x - 1) % n] - U) / 2)
+    ) @ down
+    off = gamma * (up + down)
+    switch = r * np.eye(n)
+    R = xp.block([[on, switch], [switch, off * xp.ones_like(on)]])
+    return R - xp.diag(R.sum(axis=1))
+
+
 class Paths(NamedTuple):
     """Trajectories from :func:`gillespie`, for ``n`` trajectories and ``J = max_jumps`` buffers.
 
@@ -177,3 +245,75 @@ def on_grid(paths: Paths, grid) -> jax.Array:
         raise ValueError(f"grid must be a 1D array of times, got shape {grid.shape}")
     idx = jax.vmap(lambda t: jnp.searchsorted(t, grid, side="right") - 1)(paths.times)
     return jnp.take_along_axis(paths.states, idx, axis=1)
+
+
+def path_statistics(paths: Paths, n_states: int, t_max: float):
+    """The sufficient statistics of the exact path likelihood, summed over all trajectories:
+    ``dwell[i]`` the total time spent in state ``i`` up to ``t_max`` and ``counts[i, j]`` the
+    number of jumps ``i -> j``. The paths must be complete (no buffer filled before ``t_max``)."""
+    if isinstance(n_states, bool) or not isinstance(n_states, int | np.integer) or n_states < 2:
+        raise ValueError(f"n_states must be an integer >= 2, got {n_states!r}")
+    if not bool(jnp.all(paths.complete)):
+        raise ValueError(
+            f"{int(jnp.sum(~paths.complete))} paths filled their buffer before t_max; "
+            "their statistics would be truncated (raise max_jumps)"
+        )
+    t_max = float(t_max)
+    if not (np.isfinite(t_max) and t_max > 0):
+        raise ValueError(f"t_max must be a finite time > 0, got {t_max!r}")
+    if int(jnp.max(paths.states)) >= n_states:
+        raise ValueError(f"the paths visit state {int(jnp.max(paths.states))} >= n_states = {n_states}")
+    return _path_statistics(paths.times, paths.states, jnp.asarray(t_max, paths.times.dtype), int(n_states))
+
+
+@partial(jax.jit, static_argnums=(3,))
+def _path_statistics(times, states, t_max, S):
+    tc = jnp.minimum(times, t_max)
+    dur = jnp.diff(jnp.concatenate([tc, jnp.full((tc.shape[0], 1), t_max, tc.dtype)], axis=1), axis=1)
+    dwell = jnp.zeros(S, tc.dtype).at[states.ravel()].add(dur.ravel())
+    jumped = jnp.isfinite(times[:, 1:]).astype(tc.dtype)
+    counts = jnp.zeros((S, S), tc.dtype).at[states[:, :-1].ravel(), states[:, 1:].ravel()].add(jumped.ravel())
+    return dwell, counts
+
+
+def path_log_likelihood(Q, dwell, counts):
+    """``ln L = sum_ij counts_ij ln Q_ij - sum_i dwell_i q_i`` (``q_i = -Q_ii`` the exit rate), the
+    exact log-likelihood of fully observed paths given their initial states. Differentiable."""
+    off = Q - jnp.diag(jnp.diag(Q))
+    return jnp.sum(jax.scipy.special.xlogy(counts, off)) - jnp.sum(dwell * off.sum(axis=1))
+
+
+def hmm_log_likelihood(P, emission, observations, p0):
+    """Log-likelihood of observation sequences from a hidden Markov chain (scaled forward
+    algorithm), summed over sequences; differentiable in ``P``, ``emission`` and ``p0``.
+
+    P            (S, S)  transition matrix between consecutive observations, e.g.
+                         ``jax.scipy.linalg.expm(Q * dt)`` for snapshots of a jump process
+    emission     (S, O)  ``emission[s, o]`` the probability of observing ``o`` in state ``s``
+    observations (n, K)  integer observations in ``[0, O)``, ``n`` sequences of ``K``
+    p0           (S,)    the hidden state's distribution at the first observation
+    """
+    observations = jnp.asarray(observations)
+    if observations.ndim != 2 or not jnp.issubdtype(observations.dtype, jnp.integer):
+        raise ValueError(
+            f"observations must be a 2D integer array (sequences, times), got shape "
+            f"{observations.shape}, dtype {observations.dtype}"
+        )
+    S = P.shape[0]
+    if P.shape != (S, S) or emission.shape[0] != S or p0.shape != (S,):
+        raise ValueError(
+            f"shapes do not match: P {P.shape}, emission {emission.shape}, p0 {p0.shape} "
+            f"(need (S, S), (S, O), (S,))"
+        )
+    obs = observations.T  # (K, n)
+
+    def step(carry, o):
+        alpha, ll = carry
+        alpha = (alpha @ P) * emission[:, o].T
+        c = alpha.sum(axis=1)
+        return (alpha / c[:, None], ll + jnp.sum(jnp.log(c))), None
+
+    alpha0 = p0[None, :] * emission[:, obs[0]].T
+    c0 = alpha0.sum(axis=1)
+    (_, ll), _ = jax.lax.scan(step, (alpha0 / c0[:, None], jnp.sum(jnp.log(c0))), obs[1:])
+    return ll

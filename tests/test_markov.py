@@ -211,7 +211,9 @@ def test_path_statistics_and_the_exact_path_likelihood():
             ll += np.log(Q[x, y]) + Q[x, x] * tau
         ll += Q[s[k, m], s[k, m]] * (t_max - t[k, m])
     # (paths and likelihood in float32 here: agreement to float32 precision)
-    assert float(markov.path_log_likelihood(jnp.asarray(Q), dwell, counts)) == pytest.approx(ll, rel=1e-5)
+    assert float(markov.path_log_likelihood(jnp.asarray(Q), dwell, counts)) == pytest.approx(
+        ll, rel=1e-5
+    )
     # the maximum-likelihood rates counts / dwell converge to the true ones
     big = markov.gillespie(jax.random.key(7), Q, jnp.zeros(500, jnp.int32), 40.0, 600)
     dwell, counts = (np.asarray(a) for a in markov.path_statistics(big, 3, 40.0))
@@ -230,9 +232,9 @@ def test_hmm_likelihood_equals_the_sum_over_hidden_paths():
     import itertools
 
     rng = np.random.default_rng(2)
-    S, O, K = 3, 2, 4
+    S, n_obs, K = 3, 2, 4
     P = rng.dirichlet(np.ones(S), size=S)
-    E = rng.dirichlet(np.ones(O), size=S)
+    E = rng.dirichlet(np.ones(n_obs), size=S)
     p0 = rng.dirichlet(np.ones(S))
     obs = np.array([[0, 1, 1, 0], [1, 1, 0, 1]])
     total = 0.0
@@ -247,7 +249,9 @@ def test_hmm_likelihood_equals_the_sum_over_hidden_paths():
     got = markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs), jnp.asarray(p0))
     assert float(got) == pytest.approx(total, rel=1e-5)
     with pytest.raises(ValueError, match="integer"):
-        markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs, float), jnp.asarray(p0))
+        markov.hmm_log_likelihood(
+            jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs, float), jnp.asarray(p0)
+        )
     with pytest.raises(ValueError, match="shapes"):
         markov.hmm_log_likelihood(jnp.asarray(P), jnp.asarray(E), jnp.asarray(obs), jnp.asarray(p0[:2]))
 

@@ -156,9 +156,10 @@ def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
     x = np.arange(n)
     up, down = np.eye(n)[(x + 1) % n], np.eye(n)[(x - 1) % n]  # row x: a 1 at x + 1 (x - 1)
     U = V * (x / (n - 1))
-    on = xp.diag(gamma * xp.exp(-(U[(x + 1) % n] - U) / 2)) @ up + xp.diag(
-        gamma * xp.exp(-(U[(x - 1) % n] - U) / 2)
-    ) @ down
+    on = (
+        xp.diag(gamma * xp.exp(-(U[(x + 1) % n] - U) / 2)) @ up
+        + xp.diag(gamma * xp.exp(-(U[(x - 1) % n] - U) / 2)) @ down
+    )
     off = gamma * (up + down)
     switch = r * np.eye(n)
     R = xp.block([[on, switch], [switch, off * xp.ones_like(on)]])
@@ -263,7 +264,9 @@ def path_statistics(paths: Paths, n_states: int, t_max: float):
         raise ValueError(f"t_max must be a finite time > 0, got {t_max!r}")
     if int(jnp.max(paths.states)) >= n_states:
         raise ValueError(f"the paths visit state {int(jnp.max(paths.states))} >= n_states = {n_states}")
-    return _path_statistics(paths.times, paths.states, jnp.asarray(t_max, paths.times.dtype), int(n_states))
+    return _path_statistics(
+        paths.times, paths.states, jnp.asarray(t_max, paths.times.dtype), int(n_states)
+    )
 
 
 @partial(jax.jit, static_argnums=(3,))
@@ -272,7 +275,11 @@ def _path_statistics(times, states, t_max, S):
     dur = jnp.diff(jnp.concatenate([tc, jnp.full((tc.shape[0], 1), t_max, tc.dtype)], axis=1), axis=1)
     dwell = jnp.zeros(S, tc.dtype).at[states.ravel()].add(dur.ravel())
     jumped = jnp.isfinite(times[:, 1:]).astype(tc.dtype)
-    counts = jnp.zeros((S, S), tc.dtype).at[states[:, :-1].ravel(), states[:, 1:].ravel()].add(jumped.ravel())
+    counts = (
+        jnp.zeros((S, S), tc.dtype)
+        .at[states[:, :-1].ravel(), states[:, 1:].ravel()]
+        .add(jumped.ravel())
+    )
     return dwell, counts
 
 

@@ -33,3 +33,25 @@ def test_bad_arguments():
         converged_summary(idata)
     with pytest.raises(ValueError, match="r_hat_max"):
         converged_summary(idata, r_hat_max=0.9)
+
+
+def test_idata_from_mcmc_keeps_chains_and_divergences():
+    import jax
+    import numpyro
+    import numpyro.distributions as dist
+    from numpyro.infer import MCMC, NUTS
+
+    from emergence.inference import idata_from_mcmc
+
+    def model():
+        numpyro.sample("x", dist.Normal(1.0, 2.0))
+
+    mcmc = MCMC(NUTS(model), num_warmup=200, num_samples=300, num_chains=2, chain_method="vectorized",
+                progress_bar=False)
+    mcmc.run(jax.random.key(0))
+    idata = idata_from_mcmc(mcmc)
+    assert idata.posterior["x"].shape == (2, 300)
+    assert idata.sample_stats["diverging"].shape == (2, 300)
+    assert abs(float(idata.posterior["x"].mean()) - 1.0) < 0.5
+    s = converged_summary(idata)
+    assert s.loc["x", "r_hat"] <= 1.01

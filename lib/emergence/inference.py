@@ -33,9 +33,30 @@ def converged_summary(idata, var_names=None, r_hat_max: float = 1.01, min_ess_pe
             f"chains not converged (need r_hat <= {r_hat_max}, ESS >= {min_ess}); "
             f"do not read this posterior:\n{bad[['mean', 'sd', 'ess_bulk', 'ess_tail', 'r_hat']]}"
         )
+    div = ""
+    if "sample_stats" in idata.groups() and "diverging" in idata.sample_stats:
+        d = idata.sample_stats["diverging"].values
+        div = f", {int(d.sum())} divergent transitions in {d.size}"
     print(
         f"converged: max r_hat {summary['r_hat'].max():.3f}, "
         f"min ESS bulk {summary['ess_bulk'].min():.0f}, tail {summary['ess_tail'].min():.0f} "
-        f"({n_chains} chains)"
+        f"({n_chains} chains{div})"
     )
     return summary
+
+
+def idata_from_mcmc(mcmc):
+    """An ``InferenceData`` with the posterior (by chain) and the divergences of a NumPyro
+    ``MCMC`` run. Much faster than ``arviz.from_numpyro``, which re-traces the model to find its
+    observed data; use that one when you need the observed data or log-likelihoods."""
+    import arviz as az
+    import numpy as np
+
+    posterior = {k: np.asarray(v) for k, v in mcmc.get_samples(group_by_chain=True).items()}
+    if not posterior:
+        raise ValueError("the MCMC run holds no samples; call mcmc.run first")
+    stats = {}
+    extra = mcmc.get_extra_fields(group_by_chain=True)
+    if "diverging" in extra:
+        stats["diverging"] = np.asarray(extra["diverging"])
+    return az.from_dict(posterior=posterior, sample_stats=stats or None)

@@ -287,7 +287,11 @@ def path_log_likelihood(Q, dwell, counts):
     """``ln L = sum_ij counts_ij ln Q_ij - sum_i dwell_i q_i`` (``q_i = -Q_ii`` the exit rate), the
     exact log-likelihood of fully observed paths given their initial states. Differentiable."""
     off = Q - jnp.diag(jnp.diag(Q))
-    return jnp.sum(jax.scipy.special.xlogy(counts, off)) - jnp.sum(dwell * off.sum(axis=1))
+    # log only where jumps were seen: rates absent from the graph (0) then get finite gradients
+    seen = counts > 0
+    return jnp.sum(jnp.where(seen, counts * jnp.log(jnp.where(seen, off, 1.0)), 0.0)) - jnp.sum(
+        dwell * off.sum(axis=1)
+    )
 
 
 def hmm_log_likelihood(P, emission, observations, p0):
@@ -312,15 +316,20 @@ def hmm_log_likelihood(P, emission, observations, p0):
             f"shapes do not match: P {P.shape}, emission {emission.shape}, p0 {p0.shape} "
             f"(need (S, S), (S, O), (S,))"
         )
-    obs = observations.T  # (K, n)
+    # the emission probabilities of every reading at once (outside the sequential loop)
+    like = jnp.take(emission, observations.T, axis=1).transpose(1, 2, 0)  # (K, n, S)
 
-    def step(carry, o):
+    def step(carry, lk):
         alpha, ll = carry
-        alpha = (alpha @ P) * emission[:, o].T
+        alpha = (alpha @ P) * lk
         c = alpha.sum(axis=1)
         return (alpha / c[:, None], ll + jnp.sum(jnp.log(c))), None
 
-    alpha0 = p0[None, :] * emission[:, obs[0]].T
+    alpha0 = p0[None, :] * like[0]
     c0 = alpha0.sum(axis=1)
-    (_, ll), _ = jax.lax.scan(step, (alpha0 / c0[:, None], jnp.sum(jnp.log(c0))), obs[1:])
+    (_, ll), _ = jax.lax.scan(step, (alpha0 / c0[:, None], jnp.sum(jnp.log(c0))), like[1:])
     return ll
+
+
+
+

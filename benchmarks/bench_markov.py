@@ -1,7 +1,7 @@
 """Benchmark: the Gillespie kernel against two references on the same ensemble.
 
-A discrete flashing ratchet's state space (a ring of ``M`` sites times potential on/off,
-``2M`` states) with fixed random rates; ``n`` trajectories from state 0 up to ``t_max``.
+The discrete flashing ratchet of ``emergence.markov.flashing_ratchet`` on a ring of 8 sites
+(16 states; V = 3 kT, r = 0.5, Gamma = 1); ``n`` trajectories from state 0 up to ``t_max``.
 
 - NumPy: all trajectories advanced together, one jump per iteration (exponential waits and
   inverse-CDF destinations for every trajectory still running);
@@ -9,7 +9,9 @@ A discrete flashing ratchet's state space (a ring of ``M`` sites times potential
 - JAX: ``emergence.markov.gillespie`` (vmapped ``lax.scan`` over a fixed jump buffer).
 
 The three must agree on the mean number of jumps within statistical error. Prints jumps per
-second and the ratios (best of three after a warm-up).
+second, the ratios (best of three after a warm-up), and the share of JAX's time spent drawing
+its random numbers (on CPU, XLA's counter-based generator costs several times more per number
+than NumPy's PCG64, and it dominates the kernel).
 
     make bench              # or: python benchmarks/bench_markov.py [--trajectories 1000 10000]
 """
@@ -24,25 +26,6 @@ import numpy as np
 from common import best_of, header, optional_numba
 
 from emergence import markov
-
-
-def ratchet_rates(M=8, seed=0):
-    """Hops on a ring of M sites in a sawtooth potential that flashes on and off."""
-    rng = np.random.default_rng(seed)
-    S = 2 * M
-    R = np.zeros((S, S))
-    V = np.concatenate(
-        [np.linspace(0, 3, M - M // 3, endpoint=False), np.linspace(3, 0, M // 3, endpoint=False)]
-    )
-    for on in (0, 1):
-        for i in range(M):
-            a = on * M + i
-            for d in (-1, 1):
-                b = on * M + (i + d) % M
-                dv = on * (V[(i + d) % M] - V[i])
-                R[a, b] = np.exp(-dv / 2)
-            R[a, (1 - on) * M + i] = 0.5 * (1 + 0.2 * rng.random())  # switching
-    return markov.generator(R)
 
 
 def numpy_gillespie(Q, n, t_max, rng):
@@ -102,7 +85,7 @@ def make_numba_gillespie():
 
 
 def bench(n, t_max, numba_run):
-    Q = ratchet_rates()
+    Q = markov.flashing_ratchet(3.0, 0.5, 1.0, n_sites=8)  # 16 states
     # jumps per trajectory ~ (mean exit rate) t_max; the buffer holds 8 sd more (checked below)
     mean_jumps = float(-np.diag(Q).mean()) * t_max
     buf = int(mean_jumps + 8 * np.sqrt(mean_jumps) + 10)
@@ -115,11 +98,16 @@ def bench(n, t_max, numba_run):
     jax_run()
     t_jax, (j_jax, complete) = best_of(jax_run)
     assert complete, "raise the buffer"
+    # the share of the random numbers alone (the kernel draws all of them up front, same shape)
+    draw = jax.jit(lambda k: jax.random.uniform(k, (buf, 2, n)))
+    jax.block_until_ready(draw(jax.random.key(1)))
+    t_rng, _ = best_of(lambda: jax.block_until_ready(draw(jax.random.key(1))))
     rng = np.random.default_rng(2)
     t_np, j_np = best_of(lambda: numpy_gillespie(Q, n, t_max, rng))
     r_jax, r_np = j_jax.sum() / t_jax, j_np.sum() / t_np
     line = f"{n:>7d} trajectories, {j_jax.mean():6.1f} jumps each (buffer {buf})"
     line += f" | JAX {r_jax / 1e6:6.2f} M/s"
+    line += f" ({100 * t_rng / t_jax:.0f}% drawing random numbers)"
     line += f" | NumPy {r_np / 1e6:6.2f} M/s (JAX {r_jax / r_np:5.1f}x)"
     se = np.hypot(j_jax.std(), j_np.std()) / np.sqrt(n)
     assert abs(j_jax.mean() - j_np.mean()) < 5 * se, (j_jax.mean(), j_np.mean())

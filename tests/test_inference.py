@@ -46,8 +46,14 @@ def test_idata_from_mcmc_keeps_chains_and_divergences():
     def model():
         numpyro.sample("x", dist.Normal(1.0, 2.0))
 
-    mcmc = MCMC(NUTS(model), num_warmup=200, num_samples=300, num_chains=2, chain_method="vectorized",
-                progress_bar=False)
+    mcmc = MCMC(
+        NUTS(model),
+        num_warmup=200,
+        num_samples=300,
+        num_chains=2,
+        chain_method="vectorized",
+        progress_bar=False,
+    )
     mcmc.run(jax.random.key(0))
     idata = idata_from_mcmc(mcmc)
     assert idata.posterior["x"].shape == (2, 300)

@@ -201,40 +201,59 @@ def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
     if isinstance(max_jumps, bool) or not isinstance(max_jumps, int | np.integer) or max_jumps < 1:
         raise ValueError(f"max_jumps must be an integer >= 1, got {max_jumps!r}")
     dtype = jnp.result_type(float)
+    # sparse jump tables: for each state its K possible destinations (K the largest out-degree)
+    # and the cumulative rates towards them, so each step gathers K numbers rather than S
+    off = Qn - np.diag(np.diag(Qn))
+    K = max(int((off > 0).sum(axis=1).max()), 1)
+    dest = np.zeros((S, K), np.int32)
+    cum = np.full((S, K), np.inf)
+    for i in range(S):
+        (js,) = np.nonzero(off[i] > 0)
+        dest[i, : js.size] = js
+        dest[i, js.size :] = js[-1] if js.size else i
+        cum[i, : js.size] = np.cumsum(off[i, js])
+    exit_rate = off.sum(axis=1)
     return _gillespie(
-        key, jnp.asarray(Qn, dtype), x0.astype(jnp.int32), jnp.asarray(t_max, dtype), int(max_jumps)
+        key,
+        jnp.asarray(exit_rate, dtype),
+        jnp.asarray(cum, dtype),
+        jnp.asarray(dest),
+        x0.astype(jnp.int32),
+        jnp.asarray(t_max, dtype),
+        int(max_jumps),
     )
 
 
-def _one_path(key, Q, x0, t_max, max_jumps):
-    off = Q - jnp.diag(jnp.diag(Q))
-    exit_rate = off.sum(axis=1)
-    cum = jnp.cumsum(off, axis=1)  # the destination is the first j with cum[x, j] > u * rate
-    # all random numbers up front, two uniforms per jump: one large draw beats many small ones
-    u = jax.random.uniform(key, (max_jumps, 2), dtype=Q.dtype)
+def _one_path(u, exit_rate, cum, dest, x0, t_max):
+    K = cum.shape[1]
 
     def step(carry, uk):
         t, x, alive = carry
         rate = exit_rate[x]
         t_new = jnp.where(rate > 0, t - jnp.log1p(-uk[0]) / jnp.where(rate > 0, rate, 1.0), jnp.inf)
-        y = jnp.sum(cum[x] <= uk[1] * rate).astype(x.dtype)  # skips x itself: off[x, x] = 0
+        # the destination is the first k with cum[x, k] > u * rate (inverse CDF)
+        k = jnp.minimum(jnp.sum(cum[x] <= uk[1] * rate), K - 1)
+        y = dest[x, k]
         jumps = alive & (t_new < t_max)
         t_out = jnp.where(jumps, t_new, jnp.inf)
         x_new = jnp.where(jumps, y, x)
         return (jnp.where(jumps, t_new, t), x_new, jumps), (t_out, x_new)
 
-    (_, _, alive), (ts, xs) = jax.lax.scan(step, (jnp.zeros((), Q.dtype), x0, True), u)
-    times = jnp.concatenate([jnp.zeros(1, Q.dtype), ts])
+    dtype = exit_rate.dtype
+    (_, _, alive), (ts, xs) = jax.lax.scan(step, (jnp.zeros((), dtype), x0, True), u)
+    times = jnp.concatenate([jnp.zeros(1, dtype), ts])
     states = jnp.concatenate([x0[None], xs])
     n_jumps = jnp.sum(jnp.isfinite(ts))
     return times, states, n_jumps, ~alive
 
 
-@partial(jax.jit, static_argnums=(4,))
-def _gillespie(key, Q, x0, t_max, max_jumps):
-    keys = jax.random.split(key, x0.shape[0])
-    times, states, n_jumps, complete = jax.vmap(_one_path, in_axes=(0, None, 0, None, None))(
-        keys, Q, x0, t_max, max_jumps
+@partial(jax.jit, static_argnums=(6,))
+def _gillespie(key, exit_rate, cum, dest, x0, t_max, max_jumps):
+    # all random numbers up front, two uniforms per jump (one large draw beats many small ones),
+    # laid out jump-major so that each step of the scan reads one contiguous slice
+    u = jax.random.uniform(key, (max_jumps, 2, x0.shape[0]), dtype=exit_rate.dtype)
+    times, states, n_jumps, complete = jax.vmap(_one_path, in_axes=(2, None, None, None, 0, None))(
+        u, exit_rate, cum, dest, x0, t_max
     )
     return Paths(times, states, n_jumps, complete)
 
@@ -329,7 +348,3 @@ def hmm_log_likelihood(P, emission, observations, p0):
     c0 = alpha0.sum(axis=1)
     (_, ll), _ = jax.lax.scan(step, (alpha0 / c0[:, None], jnp.sum(jnp.log(c0))), like[1:])
     return ll
-
-
-
-

@@ -175,6 +175,9 @@ def test_flashing_ratchet_generator_and_its_affinities():
     assert abs(markov.entropy_production(flat)) < 1e-12
     static = np.asarray(markov.flashing_ratchet(V, 0.0, 1.3, n_sites=n))[:n, :n]
     assert abs(markov.entropy_production(static)) < 1e-12
+    # a traced generator gets a differentiable stationary state, equal to the exact one
+    pi_traced = jax.jit(markov.stationary)(jnp.asarray(Q))
+    np.testing.assert_allclose(np.asarray(pi_traced), markov.stationary(Q), rtol=1e-5)
     # traced parameters give the same generator
     Qj = jax.jit(lambda v, r: markov.flashing_ratchet(v, r, 1.3, n_sites=n))(V, 0.7)
     np.testing.assert_allclose(np.asarray(Qj), Q, rtol=1e-6)

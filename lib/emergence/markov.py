@@ -66,8 +66,15 @@ def generator(rates) -> np.ndarray:
     return R - np.diag(R.sum(axis=1))
 
 
-def stationary(Q) -> np.ndarray:
-    """The stationary distribution ``pi Q = 0``, ``sum pi = 1`` (unique for an irreducible Q)."""
+def stationary(Q):
+    """The stationary distribution ``pi Q = 0``, ``sum pi = 1`` (unique for an irreducible Q).
+
+    A float64 NumPy array for a concrete ``Q`` (checked, reducibility detected). For a traced
+    ``Q`` (inside a NumPyro model or under ``jit``) a differentiable JAX solve without checks:
+    one of the dependent equations ``pi Q = 0`` is replaced by the normalization."""
+    if isinstance(Q, jax.core.Tracer):
+        A = Q.T.at[-1].set(1.0)
+        return jnp.linalg.solve(A, jnp.zeros(Q.shape[0], Q.dtype).at[-1].set(1.0))
     Q = check_generator(Q)
     S = Q.shape[0]
     if np.linalg.matrix_rank(Q) < S - 1:

@@ -9,6 +9,8 @@ inference convergence diagnostics that can fail
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
+hopfield  associative memories: Hebbian networks of any order P, zero-T and Glauber dynamics,
+          the replica-symmetric capacity of Hopfield's network
 """
 
 from emergence import claims, scale, style

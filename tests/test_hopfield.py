@@ -1,0 +1,210 @@
+"""emergence.hopfield against exact results: the explicit coupling tensor, the energy's
+monotone descent, fixed points at low load, Boltzmann statistics of Glauber dynamics, and the
+replica-symmetric capacity."""
+
+import itertools
+
+import jax
+import numpy as np
+import pytest
+
+from emergence import hopfield as hp
+
+
+def _tensor_field(J, s):
+    """h_i = sum over i2..iP of J[i, i2, ..., iP] s_i2 ... s_iP, by brute force."""
+    h = J
+    for _ in range(J.ndim - 1):
+        h = h @ s
+    return h
+
+
+def _tensor_energy(J, s):
+    return -_tensor_field(J, s) @ s / J.ndim
+
+
+def _patterns(seed, K, N, batch=()):
+    return np.asarray(hp.random_patterns(jax.random.key(seed), K, N, batch))
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_fields_and_energy_equal_the_explicit_tensor(order):
+    xi = _patterns(order, 5, 9)
+    J = hp.coupling_tensor(xi, order)
+    # the tensor is Hebbian and vanishes wherever an index repeats
+    distinct = tuple(range(order))
+    hebb = np.sum(np.prod(xi[:, list(distinct)], axis=1)) / 9 ** (order - 1)
+    assert J[distinct] == pytest.approx(hebb)
+    assert J[(0,) * order] == 0.0
+    states = _patterns(10 + order, 6, 9)
+    for s in states:
+        h = np.asarray(hp.local_fields(xi, s, order))
+        np.testing.assert_allclose(h, _tensor_field(J, s.astype(float)), atol=2e-6)
+        e = float(hp.energy(xi, s, order))
+        assert e == pytest.approx(_tensor_energy(J, s.astype(float)), abs=2e-5)
+
+
+def test_coupling_tensor_p2_is_hopfield():
+    xi = _patterns(1, 4, 7)
+    J = hp.coupling_tensor(xi, 2)
+    expected = xi.T.astype(float) @ xi / 7
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(J, expected)
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_flipping_a_neuron_changes_the_energy_by_2_s_h(order):
+    xi = _patterns(20 + order, 30, 25)
+    s = _patterns(30 + order, 1, 25)[0]
+    h = np.asarray(hp.local_fields(xi, s, order), float)
+    e0 = float(hp.energy(xi, s, order))
+    flipped = np.tile(s, (25, 1))
+    flipped[np.arange(25), np.arange(25)] *= -1
+    de = np.asarray(hp.energy(xi, flipped, order), float) - e0
+    np.testing.assert_allclose(de, 2 * s * h, atol=1e-3 * np.abs(h).max())
+
+
+@pytest.mark.parametrize("order,K,N", [(2, 60, 100), (3, 600, 40), (4, 3000, 30)])
+def test_energy_never_increases_under_async_zero_temperature_dynamics(order, K, N):
+    # loaded far beyond capacity, so that the dynamics wander through many flips
+    xi = _patterns(40 + order, K, N, (8,))
+    s = np.asarray(hp.corrupt(jax.random.key(1), xi[:, 0], 0.3))
+    energies = [np.asarray(hp.energy(xi, s, order), float)]
+    moved = 0
+    for sweep in range(6):
+        r = hp.retrieve(jax.random.key(100 + sweep), xi, s, order, sweeps=1)
+        moved += int(np.sum(np.asarray(r.state) != s))
+        s = np.asarray(r.state)
+        energies.append(np.asarray(hp.energy(xi, s, order), float))
+    e = np.stack(energies)
+    scale = np.abs(e).max()
+    assert moved > 0, "the test needs dynamics that flip neurons"
+    assert np.all(np.diff(e, axis=0) <= 1e-6 * scale), np.diff(e, axis=0).max()
+    assert np.any(np.diff(e, axis=0) < -1e-3 * scale)
+
+
+@pytest.mark.parametrize("order,K,N", [(2, 3, 200), (3, 20, 80), (4, 60, 40)])
+def test_stored_patterns_are_fixed_points_at_low_load(order, K, N):
+    xi = _patterns(50 + order, K, N)
+    h = np.asarray(hp.local_fields(xi, xi, order))  # (K, N): the field in each stored pattern
+    assert np.all(h * xi > 0), "a stored pattern is unstable at low load"
+    r = hp.retrieve(jax.random.key(2), xi, xi, order)
+    np.testing.assert_array_equal(np.asarray(r.state), xi)
+    assert np.all(np.asarray(r.converged)) and np.all(np.asarray(r.sweeps) == 1)
+    np.testing.assert_allclose(np.asarray(r.overlaps)[np.arange(K), np.arange(K)], 1.0)
+
+
+@pytest.mark.parametrize("dynamics", ["async", "sync"])
+def test_converged_states_are_fixed_points(dynamics):
+    xi = _patterns(60, 25, 100, (16,))
+    s0 = np.asarray(hp.corrupt(jax.random.key(3), xi[:, 0], 0.2))
+    r = hp.retrieve(jax.random.key(4), xi, s0, 2, dynamics=dynamics)
+    done = np.asarray(r.converged)
+    assert done.sum() >= 8
+    s = np.asarray(r.state)[done]
+    h = np.asarray(hp.local_fields(xi[done], s, 2))
+    assert np.all(h * s >= 0)
+
+
+def test_padding_patterns_and_neurons_changes_nothing():
+    # synchronous zero-temperature dynamics are deterministic: padded and unpadded runs agree
+    xi = _patterns(70, 12, 40, (3,))
+    s0 = np.asarray(hp.corrupt(jax.random.key(5), xi[:, 0, :30], 0.15))
+    ref = hp.retrieve(jax.random.key(6), xi[:, :7, :30], s0, 3, dynamics="sync")
+    pad = np.concatenate([s0, np.ones((3, 10), np.int8)], axis=1)
+    r = hp.retrieve(jax.random.key(6), xi, pad, 3, dynamics="sync", n_stored=7, n_neurons=30)
+    np.testing.assert_array_equal(np.asarray(r.state)[:, :30], np.asarray(ref.state))
+    np.testing.assert_array_equal(np.asarray(r.state)[:, 30:], 1)
+    np.testing.assert_allclose(np.asarray(r.overlaps)[:, :7], np.asarray(ref.overlaps), atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(r.overlaps)[:, 7:], 0.0)
+    # asynchronous: the padded run must end in a fixed point of the unpadded network
+    r = hp.retrieve(jax.random.key(7), xi, pad, 3, n_stored=7, n_neurons=30)
+    s = np.asarray(r.state)[:, :30]
+    assert np.all(np.asarray(r.converged))
+    assert np.all(np.asarray(hp.local_fields(xi[:, :7, :30], s, 3)) * s >= 0)
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_glauber_dynamics_sample_the_boltzmann_distribution(order):
+    # a 5-neuron network with 3 patterns at T = 1.5 (in units of the fields): the histogram of
+    # the 32 states after many sweeps from random starts must match exp(-H / T) / Z
+    N, T, chains = 5, 1.5, 40000
+    xi = _patterns(80 + order, 3, N)
+    states = np.array(list(itertools.product([-1, 1], repeat=N)), np.int8)
+    boltzmann = np.exp(-np.asarray(hp.energy(xi, states, order), float) / T)
+    boltzmann /= boltzmann.sum()
+    s0 = np.asarray(hp.random_patterns(jax.random.key(8), chains, N))
+    r = hp.retrieve(
+        jax.random.key(9), np.broadcast_to(xi, (chains, 3, N)), s0, order, temperature=T, sweeps=30
+    )
+    idx = ((np.asarray(r.state) + 1) // 2) @ (2 ** np.arange(N - 1, -1, -1))
+    counts = np.bincount(idx, minlength=2**N)
+    expected = chains * boltzmann
+    chi2 = np.sum((counts - expected) ** 2 / expected)
+    assert chi2 < 70, chi2  # 31 degrees of freedom: P(chi2 > 70) ~ 1e-4
+    assert np.all(np.asarray(r.sweeps) == 30)
+    assert not np.any(np.asarray(r.converged))
+
+
+def test_single_pattern_at_temperature_follows_curie_weiss():
+    # K = 1, P = 2 is the Curie-Weiss ferromagnet (Mattis gauge): m = tanh(m / T) as N -> inf
+    N, T = 2000, 0.6
+    xi = _patterns(90, 1, N, (16,))
+    r = hp.retrieve(jax.random.key(10), xi, xi[:, 0], 2, temperature=T, sweeps=40)
+    m = np.asarray(r.overlaps)[:, 0]
+    m_exact = hp.rs_retrieval_overlap(0.0, T)
+    assert m_exact == pytest.approx(np.tanh(m_exact / T), abs=1e-9)
+    assert abs(m.mean() - m_exact) < 4 * np.sqrt((1 - m_exact**2) / N / (1 - (1 - m_exact**2) / T))
+
+
+def test_replica_symmetric_capacity():
+    # Amit, Gutfreund & Sompolinsky (1985): alpha_c = 0.138, with a retrieval overlap of 0.967
+    a_c, m_c = hp.rs_capacity()
+    assert a_c == pytest.approx(0.1379, abs=1e-4)
+    assert m_c == pytest.approx(0.967, abs=1e-3)
+    assert hp.rs_retrieval_overlap(0.99 * a_c, 0.0) > 0.96
+    assert hp.rs_retrieval_overlap(1.01 * a_c, 0.0) == 0.0
+    # the finite-temperature equations tend to the zero-temperature ones
+    assert hp.rs_retrieval_overlap(0.1, 0.01) == pytest.approx(
+        hp.rs_retrieval_overlap(0.1, 0.0), abs=1e-3
+    )
+    # above T = 1 there is no retrieval even at vanishing load
+    assert hp.rs_retrieval_overlap(0.0, 1.05) == 0.0
+
+
+def test_corrupt_flips_exactly_the_requested_number():
+    x = _patterns(3, 50, 200)
+    c = np.asarray(hp.corrupt(jax.random.key(11), x, 0.1))
+    np.testing.assert_array_equal(np.sum(c != x, axis=1), 20)
+    assert len({tuple(np.flatnonzero(a != b)) for a, b in zip(c, x, strict=True)}) == 50
+
+
+def test_bad_arguments_raise_clear_errors():
+    xi = _patterns(4, 3, 10)
+    s = xi[0]
+    with pytest.raises(ValueError, match="order P"):
+        hp.local_fields(xi, s, 1)
+    with pytest.raises(ValueError, match="order P"):
+        hp.retrieve(jax.random.key(0), xi, s, 2.5)
+    with pytest.raises(ValueError, match=r"\+1 and -1"):
+        hp.retrieve(jax.random.key(0), np.where(xi > 0, 1, 0), s)
+    with pytest.raises(ValueError, match=r"\+1 and -1"):
+        hp.energy(xi, s * 2)
+    with pytest.raises(ValueError, match="N = 9 neurons but the patterns have N = 10"):
+        hp.retrieve(jax.random.key(0), xi, s[:9])
+    with pytest.raises(ValueError, match="N >= P"):
+        hp.local_fields(xi[:, :3], s[:3], 4)
+    with pytest.raises(ValueError, match="temperature"):
+        hp.retrieve(jax.random.key(0), xi, s, temperature=-1.0)
+    with pytest.raises(ValueError, match="sweeps"):
+        hp.retrieve(jax.random.key(0), xi, s, sweeps=0)
+    with pytest.raises(ValueError, match="dynamics"):
+        hp.retrieve(jax.random.key(0), xi, s, dynamics="parallel")
+    with pytest.raises(ValueError, match=r"n_stored must be integers in \[1, 3\]"):
+        hp.retrieve(jax.random.key(0), xi, s, n_stored=4)
+    with pytest.raises(ValueError, match=r"n_neurons must be integers in \[2, 10\]"):
+        hp.retrieve(jax.random.key(0), xi, s, n_neurons=1)
+    with pytest.raises(ValueError, match="flip_fraction"):
+        hp.corrupt(jax.random.key(0), s, 1.5)
+    with pytest.raises(ValueError, match="too large"):
+        hp.coupling_tensor(_patterns(5, 2, 200), 4)

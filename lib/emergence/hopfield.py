@@ -74,29 +74,39 @@ def _esym(S, n, k: int, N):
     return e[k]
 
 
+def _field(x, S, order: int, n):
+    """h_i from one neuron's pattern values ``x`` (K,) int32 and ``S`` (K,) int32, the sums over
+    j != i of xi_j sigma_j. For P = 2 in exact integers (a tie, h = 0, stays a tie); for P > 2
+    in float32, in units where every term is O(1)."""
+    if order == 2:
+        return jnp.dot(x, S, preferred_element_type=jnp.int32).astype(jnp.float32) / n
+    g = _esym(S.astype(jnp.float32), n - 1, order - 1, n)
+    return math.factorial(order - 1) * jnp.dot(x.astype(jnp.float32), g)
+
+
 def fields_kernel(xi, sigma, order: int, n=None):
-    """Local fields of every neuron. ``xi``: (K, N) float32 +-1; ``sigma``: (N,) float32.
+    """Local fields of every neuron. ``xi``: (K, N) +-1 integers; ``sigma``: (N,) +-1 integers.
 
     ``n``: the number of neurons the network has (default N); columns beyond it must be zero
     in ``xi`` (padding, so that networks of several sizes share one compiled kernel)."""
-    n = xi.shape[-1] if n is None else n
-    M = xi @ sigma  # (K,) N m_mu
+    n = jnp.float32(xi.shape[-1]) if n is None else n
+    xi, sigma = xi.astype(jnp.int32), sigma.astype(jnp.int32)
+    M = xi @ sigma  # (K,) N m_mu, exact
     S = M[:, None] - xi * sigma[None, :]  # (K, N): sum over j != i of xi_j sigma_j
-    g = _esym(S, n - 1, order - 1, n)
-    return math.factorial(order - 1) * jnp.sum(xi * g, axis=0)
+    return jax.vmap(partial(_field, order=order, n=n), in_axes=(1, 1))(xi, S)
 
 
 def energy_kernel(xi, sigma, order: int, n=None):
     """H(sigma) for one network (a sum over distinct index tuples, see the module docstring)."""
     n = xi.shape[-1] if n is None else n
-    M = xi @ sigma
+    M = (xi.astype(jnp.int32) @ sigma.astype(jnp.int32)).astype(jnp.float32)
     return -math.factorial(order - 1) * n * jnp.sum(_esym(M, n, order, n))
 
 
 def _update(h, s_old, u, beta):
     """Zero temperature (beta = inf): sign of h, a tie keeps s_old. Else Glauber's heat bath."""
-    zero_t = jnp.where(h > 0, 1.0, jnp.where(h < 0, -1.0, s_old))
-    glauber = jnp.where(u < jax.nn.sigmoid(2.0 * beta * h), 1.0, -1.0)
+    zero_t = jnp.where(h > 0, 1, jnp.where(h < 0, -1, s_old))
+    glauber = jnp.where(u < jax.nn.sigmoid(2.0 * beta * h), 1, -1)
     return jnp.where(jnp.isinf(beta), zero_t, glauber)
 
 
@@ -105,7 +115,6 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
     neurons and its stored patterns; ``sigma0``: (N,) int8; ``n``: int32 <= N."""
     K, N = xi.shape
     xiT = xi.T  # (N, K): neuron i's pattern values are contiguous
-    fact = math.factorial(order - 1)
     nf = n.astype(jnp.float32)
     real = jnp.arange(N) < n  # padded neurons never change
 
@@ -118,19 +127,19 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
         def step(t, c):
             sigma, M, flips = c
             i = perm[t]
-            x = xiT[i].astype(jnp.float32)
+            x = xiT[i].astype(jnp.int32)
             s = sigma[i]
-            h = fact * jnp.dot(x, _esym(M - x * s, nf - 1, order - 1, nf))
-            new = jnp.where(real[i], _update(h, s, u[t], beta), s)
+            h = _field(x, M - x * s, order, nf)
+            new = jnp.where(real[i], _update(h, s, u[t], beta), s).astype(jnp.int32)
             return sigma.at[i].set(new), M + (new - s) * x, flips + (new != s)
 
         return jax.lax.fori_loop(0, N, step, (sigma, M, jnp.int32(0)))
 
     def sync_sweep(key, sigma, M):
         u = jax.random.uniform(jax.random.fold_in(key, 1), (N,))
-        x = xi.astype(jnp.float32)
-        new = jnp.where(real, _update(fields_kernel(x, sigma, order, nf), sigma, u, beta), sigma)
-        return new, x @ new, jnp.sum(new != sigma, dtype=jnp.int32)
+        h = fields_kernel(xi, sigma, order, nf)
+        new = jnp.where(real, _update(h, sigma, u, beta), sigma).astype(jnp.int32)
+        return new, xi.astype(jnp.int32) @ new, jnp.sum(new != sigma, dtype=jnp.int32)
 
     sweep = async_sweep if dynamics == "async" else sync_sweep
 
@@ -143,11 +152,11 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
         sigma, M, flips = sweep(jax.random.fold_in(key, k), sigma, M)
         return sigma, M, k + 1, flips
 
-    sigma = sigma0.astype(jnp.float32)
-    M = jnp.matmul(xi, sigma0, preferred_element_type=jnp.int32).astype(jnp.float32)
+    sigma = sigma0.astype(jnp.int32)
+    M = jnp.matmul(xi, sigma0, preferred_element_type=jnp.int32)  # N m_mu, exact integers
     sigma, M, k, flips = jax.lax.while_loop(cond, body, (sigma, M, jnp.int32(0), jnp.int32(-1)))
     converged = (flips == 0) & jnp.isinf(beta)
-    return Retrieval(sigma.astype(jnp.int8), M / nf, k, converged)
+    return Retrieval(sigma.astype(jnp.int8), M.astype(jnp.float32) / nf, k, converged)
 
 
 @partial(jax.jit, static_argnames=("order", "max_sweeps", "dynamics"))
@@ -165,8 +174,7 @@ def _retrieve_batched(keys, xi, sigma0, n_stored, n_neurons, beta, order, max_sw
 
 @partial(jax.jit, static_argnames=("order",))
 def _fields_batched(xi, sigma, order):
-    f = partial(fields_kernel, order=order)
-    return jax.vmap(f)(xi.astype(jnp.float32), sigma.astype(jnp.float32))
+    return jax.vmap(partial(fields_kernel, order=order))(xi, sigma)
 
 
 @partial(jax.jit, static_argnames=("order",))
@@ -235,7 +243,8 @@ def random_patterns(key, n_patterns: int, n_neurons: int, batch: tuple = ()) -> 
     if int(n_neurons) < 2:
         raise ValueError(f"n_neurons N must be >= 2, got {n_neurons!r}")
     shape = tuple(batch) + (int(n_patterns), int(n_neurons))
-    return jnp.where(jax.random.bernoulli(key, 0.5, shape), 1, -1).astype(jnp.int8)
+    bits = jax.random.bits(key, shape, jnp.uint8)  # one byte per entry, not four
+    return jnp.where(bits & 1, 1, -1).astype(jnp.int8)
 
 
 def corrupt(key, pattern, flip_fraction: float) -> jax.Array:
@@ -244,8 +253,11 @@ def corrupt(key, pattern, flip_fraction: float) -> jax.Array:
     x = _as_spins(pattern, "pattern", 1)
     if not 0.0 <= float(flip_fraction) <= 1.0:
         raise ValueError(f"flip_fraction must lie in [0, 1], got {flip_fraction!r}")
+    return _corrupt(key, jnp.asarray(x), round(float(flip_fraction) * x.shape[-1]))
+
+
+def _corrupt(key, x, n_flip: int):
     N = x.shape[-1]
-    n_flip = round(float(flip_fraction) * N)
     keys = jax.random.split(key, int(np.prod(x.shape[:-1])))
     ranks = jax.vmap(lambda k: jax.random.permutation(k, N))(keys).reshape(x.shape)
     return jnp.where(ranks < n_flip, -x, x).astype(jnp.int8)
@@ -302,6 +314,23 @@ def coupling_tensor(patterns, order: int = 2) -> np.ndarray:
     return J
 
 
+def _retrieve(key, xi, sigma, n_stored, n_neurons, temperature, order, sweeps, dynamics):
+    """``retrieve`` on validated, flattened arrays: xi (B, K, N), sigma (B, N), counts (B,)."""
+    beta = jnp.float32(np.inf if float(temperature) == 0.0 else 1.0 / float(temperature))
+    keys = jax.random.split(key, xi.shape[0])
+    return _retrieve_batched(
+        keys,
+        jnp.asarray(xi),
+        jnp.asarray(sigma),
+        jnp.asarray(n_stored),
+        jnp.asarray(n_neurons),
+        beta,
+        order,
+        sweeps,
+        dynamics,
+    )
+
+
 def retrieve(
     key,
     patterns,
@@ -341,25 +370,99 @@ def retrieve(
     K, N = xi.shape[-2:]
     n_stored = _counts(n_stored, "n_stored", K, 1, batch)
     n_neurons = _counts(n_neurons, "n_neurons", N, order, batch)
-    beta = jnp.float32(np.inf if float(temperature) == 0.0 else 1.0 / float(temperature))
-    keys = jax.random.split(key, xi.shape[0])
-    r = _retrieve_batched(
-        keys,
-        jnp.asarray(xi),
-        jnp.asarray(sigma),
-        jnp.asarray(n_stored),
-        jnp.asarray(n_neurons),
-        beta,
-        order,
-        int(sweeps),
-        dynamics,
-    )
+    r = _retrieve(key, xi, sigma, n_stored, n_neurons, temperature, order, int(sweeps), dynamics)
     return Retrieval(
         r.state.reshape(batch + (N,)),
         r.overlaps.reshape(batch + (K,)),
         r.sweeps.reshape(batch),
         r.converged.reshape(batch),
     )
+
+
+def snr_capacity(n_neurons, order: int):
+    r"""The signal-to-noise estimate of the error-free capacity, K = C(N-1, P-1) / (2 ln N).
+
+    In a stored pattern the field of neuron i has signal C(N-1, P-1) (in units of
+    (P-1)! / N^(P-1)) and, from each of the other K - 1 random patterns, an independent noise
+    of variance C(N-1, P-1). All N neurons are stable while signal^2 / noise variance
+    = C(N-1, P-1) / K exceeds about 2 ln N (the largest of N Gaussians). For large N this is
+    N^(P-1) / (2 (P-1)! ln N): P = 2 gives McEliece et al.'s N / (2 ln N)."""
+    order = _check_order(order)
+    N = np.asarray(n_neurons)
+    if not np.issubdtype(N.dtype, np.integer) or N.min() < max(order, 2):
+        raise ValueError(
+            f"n_neurons must be integers >= max(P, 2) = {max(order, 2)}, got {n_neurons!r}"
+        )
+    c = np.vectorize(lambda n: float(math.comb(int(n) - 1, order - 1)))(N)
+    return c / (2 * np.log(N))
+
+
+class Sweep(NamedTuple):
+    """Result of :func:`retrieval_sweep`: one row per number of stored patterns."""
+
+    n_patterns: np.ndarray  # (L,) the loads K
+    overlap: np.ndarray  # (L, trials) final overlap with the pattern the run started near
+    sweeps: np.ndarray  # (L, trials) sweeps run
+    converged: np.ndarray  # (L, trials) whether a sweep without flips ended the run
+
+
+def retrieval_sweep(
+    key,
+    order: int,
+    n_neurons: int,
+    n_patterns,
+    trials: int,
+    flip_fraction: float,
+    *,
+    temperature: float = 0.0,
+    sweeps: int = 200,
+    dynamics: str = "async",
+    max_bytes: float = 2e9,
+) -> Sweep:
+    """The capacity experiment: for each K in ``n_patterns``, ``trials`` independent networks
+    of ``n_neurons`` neurons each store K fresh random patterns, start from their first pattern
+    with a fraction ``flip_fraction`` of neurons flipped, and run :func:`retrieve`.
+
+    All loads run in one compiled call on patterns padded to the largest K (``n_stored``), in
+    chunks of trials that keep the patterns under ``max_bytes`` (int8)."""
+    order = _check_order(order)
+    Ks = np.asarray(n_patterns)
+    if Ks.ndim != 1 or not np.issubdtype(Ks.dtype, np.integer) or Ks.size == 0 or Ks.min() < 1:
+        raise ValueError(f"n_patterns must be a 1D array of integers >= 1, got {n_patterns!r}")
+    if isinstance(trials, bool) or int(trials) != trials or trials < 1:
+        raise ValueError(f"trials must be an integer >= 1, got {trials!r}")
+    if isinstance(n_neurons, bool) or int(n_neurons) != n_neurons or n_neurons < order:
+        raise ValueError(f"n_neurons must be an integer >= P = {order}, got {n_neurons!r}")
+    if not 0.0 <= float(flip_fraction) <= 1.0:
+        raise ValueError(f"flip_fraction must lie in [0, 1], got {flip_fraction!r}")
+    if not float(temperature) >= 0.0 or not np.isfinite(float(temperature)):
+        raise ValueError(f"temperature must be finite and >= 0, got {temperature!r}")
+    if dynamics not in DYNAMICS:
+        raise ValueError(f"dynamics must be one of {DYNAMICS}, got {dynamics!r}")
+    if isinstance(sweeps, bool) or int(sweeps) != sweeps or int(sweeps) < 1:
+        raise ValueError(f"sweeps must be an integer >= 1, got {sweeps!r}")
+    N, K_max = int(n_neurons), int(Ks.max())
+    n_flip = round(float(flip_fraction) * N)
+    per_trial = Ks.size * K_max * N * 4  # the patterns, their random bits, masked and transposed copies
+    chunk = int(max(1, min(trials, max_bytes // per_trial)))
+    out = []
+    for c, start in enumerate(range(0, trials, chunk)):
+        t = min(chunk, trials - start)
+        k = jax.random.fold_in(key, c)
+        B = Ks.size * t
+        xi = random_patterns(jax.random.fold_in(k, 0), K_max, N, (B,))
+        initial = _corrupt(jax.random.fold_in(k, 1), xi[:, 0, :], n_flip)
+        n_stored = np.repeat(Ks, t).astype(np.int32)
+        r = _retrieve(
+            k, xi, initial, n_stored, np.full(B, N, np.int32), temperature, order, int(sweeps), dynamics
+        )
+        shape = (Ks.size, t)
+        out.append(
+            tuple(np.asarray(a).reshape(shape) for a in (r.overlaps[:, 0], r.sweeps, r.converged))
+        )
+        del xi, r
+    m, s, conv = (np.concatenate(a, axis=1) for a in zip(*out, strict=True))
+    return Sweep(Ks.copy(), m, s, conv)
 
 
 # --------------------------------------------------------------------------------------------

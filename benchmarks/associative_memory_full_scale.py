@@ -1,0 +1,109 @@
+"""The associative-memory chapter's `full` scale: capacity sweeps on large networks.
+
+Runs the chapter's two capacity experiments (``emergence.hopfield.retrieval_sweep``, the same
+corruption, loads and sweep limit as the chapter) and writes the final overlaps, with the run's
+provenance (device, date, command, timings), to ``data/associative_memory_full_scale.npz``:
+
+- P = 2: for each N, the loads alpha = K / N on the chapter's grid, ``--p2-trials`` networks
+  each; the chapter fits alpha_c's finite-size scaling to these;
+- P = 3 and 4: for each N, K on a grid of multiples of the signal-to-noise capacity
+  ``hopfield.snr_capacity(N, P)``; the chapter fits the exponent of K_c(N).
+
+Results are saved after every network size, so a run stopped early keeps what it finished.
+Meant for a GPU:
+
+    PYTHONPATH=lib python benchmarks/associative_memory_full_scale.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from emergence import hopfield
+
+# must match chapters/learning/associative_memory.py
+FLIP = 0.05  # fraction of neurons flipped in the starting state
+ALPHAS = np.round(np.arange(0.08, 0.2201, 0.01), 3)  # P = 2 loads
+FACTORS = np.geomspace(0.25, 6.0, 12)  # P >= 3 loads, in units of snr_capacity(N, P)
+SWEEPS = 400  # at most this many sweeps per run
+
+
+def dense_loads(N, P, factors=FACTORS):
+    """The loads K of the dense-network experiment (distinct integers >= 1)."""
+    return np.unique(np.maximum(1, np.round(factors * hopfield.snr_capacity(N, P))).astype(int))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--p2-N", type=int, nargs="*", default=[500, 1000, 2000, 4000, 10000])
+    ap.add_argument("--p2-trials", type=int, default=64)
+    ap.add_argument("--p3-N", type=int, nargs="*", default=[20, 40, 80, 160, 320])
+    ap.add_argument("--p4-N", type=int, nargs="*", default=[20, 40, 60, 80, 120])
+    ap.add_argument("--dense-trials", type=int, default=64)
+    ap.add_argument("--max-bytes", type=float, default=1e11, help="memory per chunk (bytes)")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--out", default="data/associative_memory_full_scale.npz")
+    args = ap.parse_args()
+    device = jax.devices()[0]
+    prov = dict(
+        command="PYTHONPATH=lib python " + " ".join(sys.argv),
+        device=f"{device.platform}: {getattr(device, 'device_kind', '')}",
+        jax=jax.__version__,
+        python=platform.python_version(),
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        flip=FLIP,
+        sweeps=SWEEPS,
+        seconds={},
+    )
+    out = {"alphas": ALPHAS, "factors": FACTORS}
+    key = jax.random.key(args.seed)
+
+    def save():
+        out["provenance"] = json.dumps(prov)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(args.out, **out)
+
+    for P, Ns in ((3, args.p3_N), (4, args.p4_N), (2, args.p2_N)):  # the slowest last
+        for N in Ns:
+            if P == 2:
+                Ks, trials = np.round(ALPHAS * N).astype(int), args.p2_trials
+            else:
+                Ks, trials = dense_loads(N, P), args.dense_trials
+            t0 = time.perf_counter()
+            s = hopfield.retrieval_sweep(
+                jax.random.fold_in(key, 1000 * P + N),
+                P,
+                N,
+                Ks,
+                trials,
+                FLIP,
+                sweeps=SWEEPS,
+                max_bytes=args.max_bytes,
+            )
+            dt = time.perf_counter() - t0
+            out[f"P{P}_N{N}_K"] = s.n_patterns
+            out[f"P{P}_N{N}_overlap"] = s.overlap.astype(np.float32)
+            out[f"P{P}_N{N}_sweeps"] = s.sweeps.astype(np.int32)
+            prov["seconds"][f"P{P}_N{N}"] = round(dt, 2)
+            save()
+            ok = (s.overlap > 0.9) if P == 2 else (s.overlap == 1.0)
+            print(
+                f"P={P} N={N:6d}: {dt:7.1f} s, max sweeps {s.sweeps.max()}, "
+                f"unconverged {(~s.converged).mean():.3f}, retrieved by load: "
+                + " ".join(f"{x:.2f}" for x in ok.mean(1)),
+                flush=True,
+            )
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

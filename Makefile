@@ -61,6 +61,7 @@ bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/python benchmarks/bench_sandpile.py
 	$(BIN)/python benchmarks/bench_langevin.py
 	$(BIN)/python benchmarks/bench_markov.py
+	$(BIN)/python benchmarks/bench_hopfield.py
 
 clean:
 	rm -rf _build $(NOTEBOOKS) .pytest_cache .jupyter_cache .config-ci.yml

@@ -82,13 +82,12 @@ def main():
             s = hopfield.retrieval_sweep(
                 jax.random.fold_in(key, 1000 * P + N),
                 P,
-                N,
-                Ks,
+                {N: Ks},
                 trials,
                 FLIP,
                 sweeps=SWEEPS,
                 max_bytes=args.max_bytes,
-            )
+            )[N]
             dt = time.perf_counter() - t0
             out[f"P{P}_N{N}_K"] = s.n_patterns
             out[f"P{P}_N{N}_overlap"] = s.overlap.astype(np.float32)

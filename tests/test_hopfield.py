@@ -3,6 +3,7 @@ monotone descent, fixed points at low load, Boltzmann statistics of Glauber dyna
 replica-symmetric capacity."""
 
 import itertools
+import math
 
 import jax
 import numpy as np
@@ -208,3 +209,49 @@ def test_bad_arguments_raise_clear_errors():
         hp.corrupt(jax.random.key(0), s, 1.5)
     with pytest.raises(ValueError, match="too large"):
         hp.coupling_tensor(_patterns(5, 2, 200), 4)
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_signal_and_noise_of_the_field_match_the_snr_estimate(order):
+    # in a stored pattern, h_i xi_i = signal + noise; in units of (P-1)!/N^(P-1) the signal is
+    # C(N-1, P-1) exactly and each other random pattern adds noise of variance C(N-1, P-1)
+    N, nets = 12, 20000
+    xi = _patterns(100 + order, 2, N, (nets,))
+    h = np.asarray(hp.local_fields(xi, xi[:, 0], order), float) * xi[:, 0]
+    h = h[:, 0] * N ** (order - 1) / math.factorial(order - 1)  # one neuron: independent samples
+    c = math.comb(N - 1, order - 1)
+    noise = h - c
+    se_var = np.sqrt((np.mean(noise**4) - c**2) / nets)  # standard error of the variance
+    assert abs(noise.mean()) < 4 * np.sqrt(c / nets)
+    assert abs(np.mean(noise**2) - c) < 4 * se_var
+    assert hp.snr_capacity(N, order) == pytest.approx(c / (2 * np.log(N)))
+
+
+def test_retrieval_sweep_at_low_and_high_load():
+    loads = {60: np.array([2, 120]), 100: np.array([3, 200])}
+    for pad_below in (0.0, 1e12):  # each size alone, and all sizes in one padded call
+        out = hp.retrieval_sweep(jax.random.key(12), 2, loads, 16, 0.1, pad_below=pad_below)
+        assert list(out) == [60, 100]
+        for N, r in out.items():
+            np.testing.assert_array_equal(r.n_patterns, loads[N])
+            assert r.overlap.shape == r.sweeps.shape == r.converged.shape == (2, 16)
+            np.testing.assert_array_equal(r.overlap[0], 1.0)  # far below capacity: perfect recall
+            assert r.overlap[1].mean() < 0.5  # alpha = 2: no retrieval state
+            assert np.all(r.converged)
+    dense = hp.retrieval_sweep(jax.random.key(13), 4, {16: np.array([5])}, 8, 0.1)[16]
+    np.testing.assert_array_equal(dense.overlap, 1.0)
+
+
+def test_retrieval_sweep_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="loads must be a non-empty dict"):
+        hp.retrieval_sweep(jax.random.key(0), 2, [10], 4, 0.1)
+    with pytest.raises(ValueError, match="network sizes N must be integers >= P = 3"):
+        hp.retrieval_sweep(jax.random.key(0), 3, {2: np.array([1])}, 4, 0.1)
+    with pytest.raises(ValueError, match=r"loads\[20\] must be a 1D array of integers >= 1"):
+        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([0, 3])}, 4, 0.1)
+    with pytest.raises(ValueError, match="trials"):
+        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([3])}, 0, 0.1)
+    with pytest.raises(ValueError, match="flip_fraction"):
+        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([3])}, 4, -0.1)
+    with pytest.raises(ValueError, match="n_neurons must be integers >= max"):
+        hp.snr_capacity(1, 2)

@@ -110,13 +110,18 @@ def _update(h, s_old, u, beta):
     return jnp.where(jnp.isinf(beta), zero_t, glauber)
 
 
-def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamics: str):
-    """Run the dynamics of one network. ``xi``: (K, N) int8, zero beyond the network's ``n``
-    neurons and its stored patterns; ``sigma0``: (N,) int8; ``n``: int32 <= N."""
+def _retrieve_one(key, xi, sigma0, n_stored, n, beta, order: int, max_sweeps: int, dynamics: str):
+    """Run the dynamics of one network. ``xi``: (K, N) int8; ``sigma0``: (N,) int8. Only the
+    first ``n_stored`` patterns and the first ``n`` neurons take part (int32 scalars); the rest
+    is padding, masked on the fly (no masked copy of the patterns is made)."""
     K, N = xi.shape
     xiT = xi.T  # (N, K): neuron i's pattern values are contiguous
     nf = n.astype(jnp.float32)
     real = jnp.arange(N) < n  # padded neurons never change
+    stored = (jnp.arange(K) < n_stored).astype(jnp.int32)
+
+    def column(i):  # neuron i's values in the stored patterns, (K,) int32; zero if padding
+        return xiT[i].astype(jnp.int32) * stored * real[i]
 
     def async_sweep(key, sigma, M):
         # a fresh random order each sweep (argsort of 32 random bits: cheaper to compile than
@@ -127,7 +132,7 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
         def step(t, c):
             sigma, M, flips = c
             i = perm[t]
-            x = xiT[i].astype(jnp.int32)
+            x = column(i)
             s = sigma[i]
             h = _field(x, M - x * s, order, nf)
             new = jnp.where(real[i], _update(h, s, u[t], beta), s).astype(jnp.int32)
@@ -137,9 +142,10 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
 
     def sync_sweep(key, sigma, M):
         u = jax.random.uniform(jax.random.fold_in(key, 1), (N,))
-        h = fields_kernel(xi, sigma, order, nf)
+        x = xi.astype(jnp.int32) * stored[:, None] * real[None, :]
+        h = fields_kernel(x, sigma, order, nf)
         new = jnp.where(real, _update(h, sigma, u, beta), sigma).astype(jnp.int32)
-        return new, xi.astype(jnp.int32) @ new, jnp.sum(new != sigma, dtype=jnp.int32)
+        return new, x @ new, jnp.sum(new != sigma, dtype=jnp.int32)
 
     sweep = async_sweep if dynamics == "async" else sync_sweep
 
@@ -153,7 +159,8 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
         return sigma, M, k + 1, flips
 
     sigma = sigma0.astype(jnp.int32)
-    M = jnp.matmul(xi, sigma0, preferred_element_type=jnp.int32)  # N m_mu, exact integers
+    # N m_mu in exact integers, a column at a time (no int32 copy of all the patterns)
+    M = jax.lax.fori_loop(0, N, lambda i, M: M + column(i) * sigma[i], jnp.zeros(K, jnp.int32))
     sigma, M, k, flips = jax.lax.while_loop(cond, body, (sigma, M, jnp.int32(0), jnp.int32(-1)))
     converged = (flips == 0) & jnp.isinf(beta)
     return Retrieval(sigma.astype(jnp.int8), M.astype(jnp.float32) / nf, k, converged)
@@ -161,15 +168,8 @@ def _retrieve_one(key, xi, sigma0, n, beta, order: int, max_sweeps: int, dynamic
 
 @partial(jax.jit, static_argnames=("order", "max_sweeps", "dynamics"))
 def _retrieve_batched(keys, xi, sigma0, n_stored, n_neurons, beta, order, max_sweeps, dynamics):
-    # patterns beyond n_stored and neurons beyond n_neurons are zeroed: they add nothing to any
-    # field or overlap
-    K, N = xi.shape[-2:]
-    keep = (jnp.arange(K)[None, :, None] < n_stored[:, None, None]) & (
-        jnp.arange(N)[None, None, :] < n_neurons[:, None, None]
-    )
-    xi = jnp.where(keep, xi, 0).astype(jnp.int8)
     f = partial(_retrieve_one, order=order, max_sweeps=max_sweeps, dynamics=dynamics)
-    return jax.vmap(f, in_axes=(0, 0, 0, 0, None))(keys, xi, sigma0, n_neurons, beta)
+    return jax.vmap(f, in_axes=(0, 0, 0, 0, 0, None))(keys, xi, sigma0, n_stored, n_neurons, beta)
 
 
 @partial(jax.jit, static_argnames=("order",))
@@ -242,9 +242,17 @@ def random_patterns(key, n_patterns: int, n_neurons: int, batch: tuple = ()) -> 
         raise ValueError(f"n_patterns K must be >= 1, got {n_patterns!r}")
     if int(n_neurons) < 2:
         raise ValueError(f"n_neurons N must be >= 2, got {n_neurons!r}")
-    shape = tuple(batch) + (int(n_patterns), int(n_neurons))
-    bits = jax.random.bits(key, shape, jnp.uint8)  # one byte per entry, not four
-    return jnp.where(bits & 1, 1, -1).astype(jnp.int8)
+    return _random_spins(key, tuple(batch) + (int(n_patterns), int(n_neurons)))
+
+
+@partial(jax.jit, static_argnums=1)
+def _random_spins(key, shape):
+    """Unbiased +-1 int8 entries, 32 from each random 32-bit word (unpacked in one fused loop,
+    so no wider copy of the whole array is made)."""
+    words = jax.random.bits(key, shape[:-1] + (-(-shape[-1] // 32),), jnp.uint32)
+    bits = (words[..., None] >> jnp.arange(32, dtype=jnp.uint32)) & 1
+    bits = bits.reshape(shape[:-1] + (-1,))[..., : shape[-1]]
+    return jnp.where(bits == 1, 1, -1).astype(jnp.int8)
 
 
 def corrupt(key, pattern, flip_fraction: float) -> jax.Array:
@@ -256,10 +264,10 @@ def corrupt(key, pattern, flip_fraction: float) -> jax.Array:
     return _corrupt(key, jnp.asarray(x), round(float(flip_fraction) * x.shape[-1]))
 
 
+@partial(jax.jit, static_argnames=("n_flip",))
 def _corrupt(key, x, n_flip: int):
-    N = x.shape[-1]
-    keys = jax.random.split(key, int(np.prod(x.shape[:-1])))
-    ranks = jax.vmap(lambda k: jax.random.permutation(k, N))(keys).reshape(x.shape)
+    """Flip, in every row, the n_flip neurons with the smallest of N random 32-bit keys."""
+    ranks = jnp.argsort(jnp.argsort(jax.random.bits(key, x.shape, jnp.uint32), axis=-1), axis=-1)
     return jnp.where(ranks < n_flip, -x, x).astype(jnp.int8)
 
 
@@ -398,7 +406,7 @@ def snr_capacity(n_neurons, order: int):
 
 
 class Sweep(NamedTuple):
-    """Result of :func:`retrieval_sweep`: one row per number of stored patterns."""
+    """Result of :func:`retrieval_sweep` for one network size: one row per number of patterns."""
 
     n_patterns: np.ndarray  # (L,) the loads K
     overlap: np.ndarray  # (L, trials) final overlap with the pattern the run started near
@@ -406,11 +414,27 @@ class Sweep(NamedTuple):
     converged: np.ndarray  # (L, trials) whether a sweep without flips ended the run
 
 
+@partial(jax.jit, static_argnames=("K", "N", "order", "max_sweeps", "dynamics"))
+def _sweep_chunk(key, n_stored, n_neurons, n_flip, beta, K, N, order, max_sweeps, dynamics):
+    """Fresh random patterns, corrupted starts and the dynamics, in one compiled call (rows
+    padded to K patterns and N neurons): the final overlap with pattern 0, the sweeps run and
+    whether each run converged."""
+    B = n_stored.shape[0]
+    xi = _random_spins(jax.random.fold_in(key, 0), (B, K, N))
+    # flip the n_flip real neurons with the smallest random keys (padding never flips)
+    u = jax.random.bits(jax.random.fold_in(key, 1), (B, N), jnp.uint32)
+    u = jnp.where(jnp.arange(N)[None, :] < n_neurons[:, None], u, jnp.uint32(0xFFFFFFFF))
+    ranks = jnp.argsort(jnp.argsort(u, axis=-1), axis=-1)
+    initial = jnp.where(ranks < n_flip[:, None], -xi[:, 0, :], xi[:, 0, :]).astype(jnp.int8)
+    keys = jax.random.split(jax.random.fold_in(key, 2), B)
+    r = _retrieve_batched(keys, xi, initial, n_stored, n_neurons, beta, order, max_sweeps, dynamics)
+    return r.overlaps[:, 0], r.sweeps, r.converged
+
+
 def retrieval_sweep(
     key,
     order: int,
-    n_neurons: int,
-    n_patterns,
+    loads,
     trials: int,
     flip_fraction: float,
     *,
@@ -418,21 +442,31 @@ def retrieval_sweep(
     sweeps: int = 200,
     dynamics: str = "async",
     max_bytes: float = 2e9,
-) -> Sweep:
-    """The capacity experiment: for each K in ``n_patterns``, ``trials`` independent networks
-    of ``n_neurons`` neurons each store K fresh random patterns, start from their first pattern
-    with a fraction ``flip_fraction`` of neurons flipped, and run :func:`retrieve`.
+    pad_below: float = 2e8,
+) -> dict:
+    """The capacity experiment. ``loads`` maps each network size N to the numbers of patterns
+    K to test; for each (N, K), ``trials`` independent networks store K fresh random patterns,
+    start from their first pattern with ``round(flip_fraction * N)`` neurons flipped, and run
+    :func:`retrieve`. Returns ``{N: Sweep}``.
 
-    All loads run in one compiled call on patterns padded to the largest K (``n_stored``), in
-    chunks of trials that keep the patterns under ``max_bytes`` (int8)."""
+    Each size runs all its loads in one compiled call, padded to its largest K
+    (``n_stored``), in chunks of trials that keep the patterns under ``max_bytes``. Sizes whose
+    padded work together stays below ``pad_below`` neuron-pattern updates per sweep share one
+    call, padded to the largest N (``n_neurons``): for small networks compiling costs more
+    than the padding."""
     order = _check_order(order)
-    Ks = np.asarray(n_patterns)
-    if Ks.ndim != 1 or not np.issubdtype(Ks.dtype, np.integer) or Ks.size == 0 or Ks.min() < 1:
-        raise ValueError(f"n_patterns must be a 1D array of integers >= 1, got {n_patterns!r}")
+    if not isinstance(loads, dict) or not loads:
+        raise ValueError(f"loads must be a non-empty dict {{N: array of K}}, got {loads!r}")
+    checked = {}
+    for N, Ks in loads.items():
+        if isinstance(N, bool) or int(N) != N or N < order:
+            raise ValueError(f"network sizes N must be integers >= P = {order}, got {N!r}")
+        Ks = np.asarray(Ks)
+        if Ks.ndim != 1 or Ks.size == 0 or not np.issubdtype(Ks.dtype, np.integer) or Ks.min() < 1:
+            raise ValueError(f"loads[{N}] must be a 1D array of integers >= 1, got {Ks!r}")
+        checked[int(N)] = Ks
     if isinstance(trials, bool) or int(trials) != trials or trials < 1:
         raise ValueError(f"trials must be an integer >= 1, got {trials!r}")
-    if isinstance(n_neurons, bool) or int(n_neurons) != n_neurons or n_neurons < order:
-        raise ValueError(f"n_neurons must be an integer >= P = {order}, got {n_neurons!r}")
     if not 0.0 <= float(flip_fraction) <= 1.0:
         raise ValueError(f"flip_fraction must lie in [0, 1], got {flip_fraction!r}")
     if not float(temperature) >= 0.0 or not np.isfinite(float(temperature)):
@@ -441,28 +475,53 @@ def retrieval_sweep(
         raise ValueError(f"dynamics must be one of {DYNAMICS}, got {dynamics!r}")
     if isinstance(sweeps, bool) or int(sweeps) != sweeps or int(sweeps) < 1:
         raise ValueError(f"sweeps must be an integer >= 1, got {sweeps!r}")
-    N, K_max = int(n_neurons), int(Ks.max())
-    n_flip = round(float(flip_fraction) * N)
-    per_trial = Ks.size * K_max * N * 4  # the patterns, their random bits, masked and transposed copies
-    chunk = int(max(1, min(trials, max_bytes // per_trial)))
-    out = []
-    for c, start in enumerate(range(0, trials, chunk)):
-        t = min(chunk, trials - start)
-        k = jax.random.fold_in(key, c)
-        B = Ks.size * t
-        xi = random_patterns(jax.random.fold_in(k, 0), K_max, N, (B,))
-        initial = _corrupt(jax.random.fold_in(k, 1), xi[:, 0, :], n_flip)
-        n_stored = np.repeat(Ks, t).astype(np.int32)
-        r = _retrieve(
-            k, xi, initial, n_stored, np.full(B, N, np.int32), temperature, order, int(sweeps), dynamics
-        )
-        shape = (Ks.size, t)
-        out.append(
-            tuple(np.asarray(a).reshape(shape) for a in (r.overlaps[:, 0], r.sweeps, r.converged))
-        )
-        del xi, r
-    m, s, conv = (np.concatenate(a, axis=1) for a in zip(*out, strict=True))
-    return Sweep(Ks.copy(), m, s, conv)
+    beta = jnp.float32(np.inf if float(temperature) == 0.0 else 1.0 / float(temperature))
+
+    # group sizes (largest first) while the padded work of the group stays small
+    groups, sizes = [], sorted(checked, reverse=True)
+    for N in sizes:
+        if groups:
+            g = groups[-1] + [N]
+            rows = sum(checked[n].size for n in g) * trials
+            if rows * max(checked[n].max() for n in g) * g[0] <= pad_below:
+                groups[-1] = g
+                continue
+        groups.append([N])
+
+    results = {}
+    for gi, g in enumerate(groups):
+        N_pad = g[0]
+        K_pad = int(max(checked[n].max() for n in g))
+        row_n = np.concatenate([np.full(checked[n].size, n) for n in g])
+        row_k = np.concatenate([checked[n] for n in g])
+        per_trial = row_k.size * K_pad * N_pad * 3  # patterns, their random bits, their transpose
+        chunk = int(max(1, min(trials, max_bytes // per_trial)))
+        out = []
+        for c, start in enumerate(range(0, trials, chunk)):
+            t = min(chunk, trials - start)
+            n_neurons = np.repeat(row_n, t).astype(np.int32)
+            n_flip = np.round(float(flip_fraction) * n_neurons).astype(np.int32)
+            r = _sweep_chunk(
+                jax.random.fold_in(jax.random.fold_in(key, gi), c),
+                jnp.asarray(np.repeat(row_k, t), jnp.int32),
+                jnp.asarray(n_neurons),
+                jnp.asarray(n_flip),
+                beta,
+                K_pad,
+                N_pad,
+                order,
+                int(sweeps),
+                dynamics,
+            )
+            out.append(tuple(np.asarray(a).reshape(row_k.size, t) for a in r))
+        m, s, conv = (np.concatenate(a, axis=1) for a in zip(*out, strict=True))
+        row = 0
+        for n in g:
+            L = checked[n].size
+            sl = slice(row, row + L)
+            results[n] = Sweep(checked[n].copy(), m[sl], s[sl], conv[sl])
+            row += L
+    return {N: results[N] for N in checked}
 
 
 # --------------------------------------------------------------------------------------------

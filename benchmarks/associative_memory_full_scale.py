@@ -33,7 +33,7 @@ from emergence import hopfield
 # must match chapters/learning/associative_memory.py
 FLIP = 0.05  # fraction of neurons flipped in the starting state
 ALPHAS = np.round(np.arange(0.08, 0.2201, 0.01), 3)  # P = 2 loads
-FACTORS = np.geomspace(0.25, 6.0, 12)  # P >= 3 loads, in units of snr_capacity(N, P)
+FACTORS = np.geomspace(0.15, 4.0, 12)  # P >= 3 loads, in units of snr_capacity(N, P)
 SWEEPS = 400  # at most this many sweeps per run
 
 

@@ -224,7 +224,15 @@ def test_signal_and_noise_of_the_field_match_the_snr_estimate(order):
     se_var = np.sqrt((np.mean(noise**4) - c**2) / nets)  # standard error of the variance
     assert abs(noise.mean()) < 4 * np.sqrt(c / nets)
     assert abs(np.mean(noise**2) - c) < 4 * se_var
-    assert hp.snr_capacity(N, order) == pytest.approx(c / (2 * np.log(N)))
+    assert hp.snr_capacity(N, order, "asymptotic") == pytest.approx(c / (2 * np.log(N)))
+    z = np.sqrt(c / hp.snr_capacity(N, order))  # the median of the largest of N normals
+    assert (0.5 * (1 + math.erf(z / np.sqrt(2)))) ** N == pytest.approx(0.5, rel=1e-9)
+
+
+def test_snr_threshold_tends_to_2_ln_n():
+    N = np.array([10**3, 10**6, 10**12, 10**18])
+    ratio = hp.snr_capacity(N, 2, "asymptotic") / hp.snr_capacity(N, 2)  # z_N^2 / (2 ln N)
+    assert np.all(np.diff(ratio) > 0) and 0.9 < ratio[-1] < 1
 
 
 def test_retrieval_sweep_at_low_and_high_load():

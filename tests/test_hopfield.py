@@ -246,7 +246,7 @@ def test_retrieval_sweep_at_low_and_high_load():
             np.testing.assert_array_equal(r.overlap[0], 1.0)  # far below capacity: perfect recall
             assert r.overlap[1].mean() < 0.5  # alpha = 2: no retrieval state
             assert np.all(r.converged)
-    dense = hp.retrieval_sweep(jax.random.key(13), 4, {16: np.array([5])}, 8, 0.1)[16]
+    dense = hp.retrieval_sweep(jax.random.key(13), 4, {40: np.array([5])}, 8, 0.1)[40]
     np.testing.assert_array_equal(dense.overlap, 1.0)
 
 

@@ -61,3 +61,15 @@ def test_idata_from_mcmc_keeps_chains_and_divergences():
     assert abs(float(idata.posterior["x"].mean()) - 1.0) < 0.5
     s = converged_summary(idata)
     assert s.loc["x", "r_hat"] <= 1.01
+
+
+def test_thinned_keeps_about_n_evenly_spaced_draws():
+    from emergence.inference import thinned
+
+    samples = {"a": np.arange(1000), "b": np.arange(1000) * 2.0}
+    t = thinned(samples, 100)
+    np.testing.assert_array_equal(t["a"], np.arange(0, 1000, 10))
+    np.testing.assert_array_equal(t["b"], 2.0 * t["a"])
+    assert len(thinned(samples, 5000)["a"]) == 1000  # never more draws than there are
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        thinned(samples, 0)

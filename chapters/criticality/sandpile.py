@@ -373,14 +373,7 @@ az.plot_trace(idata_F, var_names=["a", "u_star_32", "theta", "beta"], compact=Tr
 # summed over replicates, for each $L$: the bands are the 94% predictive interval.
 
 # %%
-
-
-def thinned(samples, n=400):
-    """Every k-th posterior draw, about n in all: plenty for a 94% predictive band."""
-    return {k: v[:: max(1, len(v) // n)] for k, v in samples.items()}
-
-
-pred_F = Predictive(activity_model, thinned(mcmc_F.get_samples()))(jax.random.fold_in(key, 2), histograms, observe=False)
+pred_F = Predictive(activity_model, inference.thinned(mcmc_F.get_samples()))(jax.random.fold_in(key, 2), histograms, observe=False)
 fig, axes = plt.subplots(1, len(histograms), figsize=(3.3 * len(histograms), 3.2))
 for ax, (L, h) in zip(axes, histograms.items(), strict=True):
     edges = activity_edges(L)
@@ -446,7 +439,7 @@ inference.converged_summary(idata_s)
 
 # %%
 post_s = mcmc_s.get_samples()
-pred_s = Predictive(size_model, thinned(post_s))(jax.random.fold_in(key, 4), size_hists, observe=False)
+pred_s = Predictive(size_model, inference.thinned(post_s))(jax.random.fold_in(key, 4), size_hists, observe=False)
 fig, ax = plt.subplots()
 for i, (L, (edges, counts)) in enumerate(size_hists.items()):
     centres = np.sqrt(edges[:-1] * edges[1:])

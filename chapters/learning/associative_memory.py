@@ -485,9 +485,9 @@ def p2_counts(runs):
 
 
 def size_range(ds, N):
-    """Per data point: N_min, N_max and the geometric mean size of its data set."""
-    lo, hi, bar = (np.array([f(np.unique(N[ds == i])) for i in ds]) for f in (np.min, np.max, lambda x: np.exp(np.log(x).mean())))
-    return lo, hi, bar
+    """Per data set: the smallest, the largest and the geometric mean of its sizes N."""
+    sizes = [np.unique(N[ds == i]) for i in range(ds.max() + 1)]
+    return (np.array([f(x) for x in sizes]) for f in (np.min, np.max, lambda x: np.exp(np.log(x).mean())))
 
 
 def threshold_model(ds, N, alpha, n, s=None):
@@ -499,11 +499,11 @@ def threshold_model(ds, N, alpha, n, s=None):
         w0 = numpyro.sample("w0", dist.HalfNormal(0.05))
         omega = numpyro.sample("omega", dist.Normal(0.5, 0.5))
     # alpha_c(N) = alpha_inf + b u(N), u = (N / N_max)^-nu: u(N_max) = 1, u(N_min) = u_min
-    u_min = (np.array([N[ds == i].min() / N[ds == i].max() for i in range(ds.max() + 1)])) ** -nu
+    u_min = (N_min / N_max) ** -nu
     b = numpyro.deterministic("b", drop / (u_min - 1.0))
     alpha_inf = numpyro.deterministic("alpha_inf", a_min - drop - b)
-    a_c = alpha_inf[ds] + b[ds] * (N / N_max) ** -nu[ds]
-    p = ndtr((a_c - alpha) / (w0[ds] * (N / N_bar) ** -omega[ds]))
+    a_c = alpha_inf[ds] + b[ds] * (N / N_max[ds]) ** -nu[ds]
+    p = ndtr((a_c - alpha) / (w0[ds] * (N / N_bar[ds]) ** -omega[ds]))
     with numpyro.plate("data", len(N)):
         numpyro.sample("s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s)
 
@@ -571,10 +571,6 @@ for i, name in enumerate(DATASETS):
 # fractions, for each data set and $N$: the bands are 94% predictive intervals.
 
 # %%
-def thinned(samples, n=200):
-    return {k: v[:: max(1, len(v) // n)] for k, v in samples.items()}
-
-
 def retrieval_ppc(draws, d, title):
     """Observed fractions (points) and 94% predictive bands, one panel per N."""
     Ns = np.unique(d["N"])
@@ -595,7 +591,7 @@ def retrieval_ppc(draws, d, title):
     fig.suptitle(title, fontsize=11)
 
 
-ppc_2 = Predictive(threshold_model, thinned(post_2))(jax.random.fold_in(key, 101), d2["ds"], d2["N"], d2["alpha"], d2["n"])
+ppc_2 = Predictive(threshold_model, inference.thinned(post_2, 200))(jax.random.fold_in(key, 101), d2["ds"], d2["N"], d2["alpha"], d2["n"])
 for i, name in enumerate(DATASETS):
     m = d2["ds"] == i
     retrieval_ppc(np.asarray(ppc_2["s"])[:, m], {k: v[m] for k, v in d2.items()}, f"Hopfield network, {name}")
@@ -702,7 +698,7 @@ fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", 
 # per data set, order and size.
 
 # %%
-ppc_d = Predictive(exponent_model, thinned(post_d))(jax.random.fold_in(key, 201), dd["ds"], dd["P"], dd["N"], dd["K"], dd["n"])
+ppc_d = Predictive(exponent_model, inference.thinned(post_d, 200))(jax.random.fold_in(key, 201), dd["ds"], dd["P"], dd["N"], dd["K"], dd["n"])
 for i, name in enumerate(DATASETS):
     for P in ORDERS:
         m = (dd["ds"] == i) & (dd["P"] == P)

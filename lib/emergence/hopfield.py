@@ -179,8 +179,7 @@ def _fields_batched(xi, sigma, order):
 
 @partial(jax.jit, static_argnames=("order",))
 def _energy_batched(xi, sigma, order):
-    f = partial(energy_kernel, order=order)
-    return jax.vmap(f)(xi.astype(jnp.float32), sigma.astype(jnp.float32))
+    return jax.vmap(partial(energy_kernel, order=order))(xi, sigma)
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,27 +260,19 @@ def corrupt(key, pattern, flip_fraction: float) -> jax.Array:
     x = _as_spins(pattern, "pattern", 1)
     if not 0.0 <= float(flip_fraction) <= 1.0:
         raise ValueError(f"flip_fraction must lie in [0, 1], got {flip_fraction!r}")
-    return _corrupt(key, jnp.asarray(x), round(float(flip_fraction) * x.shape[-1]))
+    N = x.shape[-1]
+    return _corrupt(key, jnp.asarray(x), round(float(flip_fraction) * N), N)
 
 
-@partial(jax.jit, static_argnames=("n_flip",))
-def _corrupt(key, x, n_flip: int):
-    """Flip, in every row, the n_flip neurons with the smallest of N random 32-bit keys."""
-    ranks = jnp.argsort(jnp.argsort(jax.random.bits(key, x.shape, jnp.uint32), axis=-1), axis=-1)
-    return jnp.where(ranks < n_flip, -x, x).astype(jnp.int8)
-
-
-def overlaps(patterns, state) -> jax.Array:
-    """``(..., K)`` overlaps m_mu = xi^mu . sigma / N of ``state`` (..., N) with ``patterns``
-    (..., K, N)."""
-    xi = _as_spins(patterns, "patterns", 2)
-    sigma = _as_spins(state, "state", 1)
-    if sigma.shape[-1] != xi.shape[-1]:
-        raise ValueError(
-            f"state has N = {sigma.shape[-1]} neurons but the patterns have N = {xi.shape[-1]}"
-        )
-    xi, sigma = jnp.asarray(xi, jnp.float32), jnp.asarray(sigma, jnp.float32)
-    return jnp.einsum("...kn,...n->...k", xi, sigma) / xi.shape[-1]
+@jax.jit
+def _corrupt(key, x, n_flip, n_neurons):
+    """Flip, in every row of x (..., N), the n_flip (scalar or (...,)) neurons among its first
+    n_neurons with the smallest random 32-bit keys; padding beyond n_neurons never flips."""
+    N = x.shape[-1]
+    u = jax.random.bits(key, x.shape, jnp.uint32)
+    u = jnp.where(jnp.arange(N) < jnp.expand_dims(n_neurons, -1), u, jnp.uint32(0xFFFFFFFF))
+    ranks = jnp.argsort(jnp.argsort(u, axis=-1), axis=-1)
+    return jnp.where(ranks < jnp.expand_dims(n_flip, -1), -x, x).astype(jnp.int8)
 
 
 def local_fields(patterns, state, order: int = 2) -> jax.Array:
@@ -433,11 +424,7 @@ def _sweep_chunk(key, n_stored, n_neurons, n_flip, beta, K, N, order, max_sweeps
     whether each run converged."""
     B = n_stored.shape[0]
     xi = _random_spins(jax.random.fold_in(key, 0), (B, K, N))
-    # flip the n_flip real neurons with the smallest random keys (padding never flips)
-    u = jax.random.bits(jax.random.fold_in(key, 1), (B, N), jnp.uint32)
-    u = jnp.where(jnp.arange(N)[None, :] < n_neurons[:, None], u, jnp.uint32(0xFFFFFFFF))
-    ranks = jnp.argsort(jnp.argsort(u, axis=-1), axis=-1)
-    initial = jnp.where(ranks < n_flip[:, None], -xi[:, 0, :], xi[:, 0, :]).astype(jnp.int8)
+    initial = _corrupt(jax.random.fold_in(key, 1), xi[:, 0, :], n_flip, n_neurons)
     keys = jax.random.split(jax.random.fold_in(key, 2), B)
     r = _retrieve_batched(keys, xi, initial, n_stored, n_neurons, beta, order, max_sweeps, dynamics)
     return r.overlaps[:, 0], r.sweeps, r.converged

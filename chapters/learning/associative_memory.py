@@ -271,6 +271,7 @@ for col, P in enumerate((3, 4)):
                               label=f"N = {N}")
     axes[0, col].set_xlabel(rf"$K / N^{{{P - 1}}}$")
     axes[1, col].set_xlabel(r"$K / K_{\mathrm{SNR}}(N)$, the signal-to-noise capacity")
+    axes[1, col].set_xticks([0.3, 1, 3], ["0.3", "1", "3"])
     axes[0, col].set_title(f"P = {P}: load in units of $N^{{{P - 1}}}$")
     axes[1, col].set_title(f"P = {P}: load in units of the SNR capacity")
     for ax in axes[:, col]:

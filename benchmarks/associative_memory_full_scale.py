@@ -1,13 +1,15 @@
-"""The associative-memory chapter's `full` scale: capacity sweeps on large networks.
+"""The associative-memory chapters' `full` scale: capacity sweeps on large networks.
 
-Runs the chapter's two capacity experiments (``emergence.hopfield.retrieval_sweep``, the same
-corruption, loads and sweep limit as the chapter) and writes the final overlaps, with the run's
-provenance (device, date, command, timings), to ``data/associative_memory_full_scale.npz``:
+Runs the chapters' two capacity experiments (``emergence.hopfield.retrieval_sweep``, the same
+corruption, loads and sweep limit as the chapters) and writes the final overlaps, with the run's
+provenance (device, date, command, timings), to ``data/associative_memory_full_scale.npz``
+(``hopfield.save_sweeps``; ``hopfield.load_sweeps`` reads it):
 
 - P = 2: for each N, the loads alpha = K / N on the chapter's grid, ``--p2-trials`` networks
-  each; the chapter fits alpha_c's finite-size scaling to these;
+  each; ``chapters/learning/associative_memory.py`` fits alpha_c's finite-size scaling to these;
 - P = 3 and 4: for each N, K on a grid of multiples of the signal-to-noise capacity
-  ``hopfield.snr_capacity(N, P)``; the chapter fits the exponent of K_c(N).
+  ``hopfield.snr_capacity(N, P)``; ``chapters/learning/dense_associative_memory.py`` fits the
+  exponent of K_c(N).
 
 Results are saved after every network size, so a run stopped early keeps what it finished.
 Meant for a GPU:
@@ -18,7 +20,6 @@ Meant for a GPU:
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
@@ -30,7 +31,7 @@ import numpy as np
 
 from emergence import hopfield
 
-# must match chapters/learning/associative_memory.py
+# must match chapters/learning/associative_memory.py and dense_associative_memory.py
 FLIP = 0.05  # fraction of neurons flipped in the starting state
 ALPHAS = np.round(np.arange(0.08, 0.2201, 0.01), 3)  # P = 2 loads
 FACTORS = np.geomspace(0.15, 4.0, 12)  # P >= 3 loads, in units of snr_capacity(N, P)
@@ -62,15 +63,13 @@ def main():
         date=datetime.now(UTC).isoformat(timespec="seconds"),
         flip=FLIP,
         sweeps=SWEEPS,
+        alphas=ALPHAS.tolist(),
+        factors=FACTORS.tolist(),
         seconds={},
     )
-    out = {"alphas": ALPHAS, "factors": FACTORS}
+    results = {}
     key = jax.random.key(args.seed)
-
-    def save():
-        out["provenance"] = json.dumps(prov)
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(args.out, **out)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 
     for P, Ns in ((3, args.p3_N), (4, args.p4_N), (2, args.p2_N)):  # the slowest last
         for N in Ns:
@@ -89,11 +88,9 @@ def main():
                 max_bytes=args.max_bytes,
             )[N]
             dt = time.perf_counter() - t0
-            out[f"P{P}_N{N}_K"] = s.n_patterns
-            out[f"P{P}_N{N}_overlap"] = s.overlap.astype(np.float32)
-            out[f"P{P}_N{N}_sweeps"] = s.sweeps.astype(np.int32)
+            results.setdefault(P, {})[N] = s
             prov["seconds"][f"P{P}_N{N}"] = round(dt, 2)
-            save()
+            hopfield.save_sweeps(args.out, results, prov)
             ok = (s.overlap > 0.9) if P == 2 else (s.overlap == 1.0)
             print(
                 f"P={P} N={N:6d}: {dt:7.1f} s, max sweeps {s.sweeps.max()}, "

@@ -250,6 +250,35 @@ def test_retrieval_sweep_at_low_and_high_load():
     np.testing.assert_array_equal(dense.overlap, 1.0)
 
 
+def test_save_and_load_sweeps_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+
+    def sweep(L, t, converged=True):
+        return hp.Sweep(
+            rng.integers(1, 99, L),
+            rng.random((L, t)).astype(np.float32),
+            rng.integers(1, 9, (L, t)).astype(np.int32),
+            rng.random((L, t)) < 0.5 if converged else None,
+        )
+
+    data = {2: {400: sweep(3, 5), 100: sweep(2, 4)}, 3: {20: sweep(4, 2, converged=False)}}
+    prov = {"device": "cpu", "flip": 0.05, "seconds": {"P2_N100": 1.5}}
+    hp.save_sweeps(tmp_path / "s.npz", data, prov)
+    back, prov_back = hp.load_sweeps(tmp_path / "s.npz")
+    assert prov_back == prov
+    assert list(back) == [2, 3] and list(back[2]) == [100, 400]  # sorted by order, then size
+    for P, by_size in data.items():
+        for N, s in by_size.items():
+            for a, b in zip(s, back[P][N], strict=True):
+                if a is None:
+                    assert b is None
+                else:
+                    np.testing.assert_array_equal(a, b)
+    np.savez(tmp_path / "bad.npz", x=np.zeros(2))
+    with pytest.raises(ValueError, match="holds no 'provenance'"):
+        hp.load_sweeps(tmp_path / "bad.npz")
+
+
 def test_retrieval_sweep_rejects_bad_arguments():
     with pytest.raises(ValueError, match="loads must be a non-empty dict"):
         hp.retrieval_sweep(jax.random.key(0), 2, [10], 4, 0.1)

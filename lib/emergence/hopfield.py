@@ -523,6 +523,47 @@ def retrieval_sweep(
     return {N: results[N] for N in checked}
 
 
+def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
+    """Write capacity experiments ``{P: {N: Sweep}}`` and their ``provenance`` (a JSON-able dict:
+    device, date, command, settings) to a compressed ``.npz``: arrays ``P{P}_N{N}_K``,
+    ``..._overlap`` (float32), ``..._sweeps`` (int32) and ``..._converged``, and the provenance
+    as a JSON string. :func:`load_sweeps` reads it back."""
+    import json
+
+    out = {"provenance": json.dumps(provenance)}
+    for P, by_size in sweeps.items():
+        for N, s in by_size.items():
+            out[f"P{int(P)}_N{int(N)}_K"] = np.asarray(s.n_patterns)
+            out[f"P{int(P)}_N{int(N)}_overlap"] = np.asarray(s.overlap, np.float32)
+            out[f"P{int(P)}_N{int(N)}_sweeps"] = np.asarray(s.sweeps, np.int32)
+            if s.converged is not None:
+                out[f"P{int(P)}_N{int(N)}_converged"] = np.asarray(s.converged, bool)
+    np.savez_compressed(path, **out)
+
+
+def load_sweeps(path) -> tuple[dict, dict]:
+    """``({P: {N: Sweep}}, provenance)`` from a file written by :func:`save_sweeps`, sizes in
+    increasing order (``converged`` is None where the file does not hold it)."""
+    import json
+
+    with np.load(path) as f:
+        if "provenance" not in f.files:
+            raise ValueError(f"{path} holds no 'provenance': not a file written by save_sweeps")
+        sweeps: dict = {}
+        for name in f.files:
+            if name.startswith("P") and name.endswith("_K"):
+                P, N = (int(x[1:]) for x in name[: -len("_K")].split("_"))
+                c = f"P{P}_N{N}_converged"
+                sweeps.setdefault(P, {})[N] = Sweep(
+                    f[name],
+                    f[f"P{P}_N{N}_overlap"],
+                    f[f"P{P}_N{N}_sweeps"],
+                    f[c] if c in f.files else None,
+                )
+        provenance = json.loads(str(f["provenance"]))
+    return {P: dict(sorted(s.items())) for P, s in sorted(sweeps.items())}, provenance
+
+
 # --------------------------------------------------------------------------------------------
 # replica-symmetric theory for P = 2 (Amit, Gutfreund & Sompolinsky 1985, 1987)
 # --------------------------------------------------------------------------------------------

@@ -248,6 +248,8 @@ def test_retrieval_sweep_at_low_and_high_load():
             assert np.all(r.converged)
     dense = hp.retrieval_sweep(jax.random.key(13), 4, {40: np.array([5])}, 8, 0.1)[40]
     np.testing.assert_array_equal(dense.overlap, 1.0)
+    text = hp.summarize(out)
+    assert text.splitlines()[0] == f"{2 * 2 * 16} networks" and "N =   100: K = 3..200" in text
 
 
 def test_save_and_load_sweeps_round_trip(tmp_path):

@@ -523,6 +523,20 @@ def retrieval_sweep(
     return {N: results[N] for N in checked}
 
 
+def summarize(sweeps: dict) -> str:
+    """A few lines on a :func:`retrieval_sweep` result ``{N: Sweep}``: the networks run, and per
+    size the loads, the sweeps to a fixed point and the runs stopped without reaching one."""
+    n = sum(r.overlap.size for r in sweeps.values())
+    lines = [f"{n} networks"]
+    for N, r in sweeps.items():
+        stopped = "" if r.converged is None else f"; stopped without one: {np.mean(~r.converged):.1%}"
+        lines.append(
+            f"  N = {N:5d}: K = {r.n_patterns.min()}..{r.n_patterns.max()}; sweeps to a fixed point: "
+            f"median {np.median(r.sweeps):.0f}, max {r.sweeps.max()}{stopped}"
+        )
+    return "\n".join(lines)
+
+
 def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
     """Write capacity experiments ``{P: {N: Sweep}}`` and their ``provenance`` (a JSON-able dict:
     device, date, command, settings) to a compressed ``.npz``: arrays ``P{P}_N{N}_K``,

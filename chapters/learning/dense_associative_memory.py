@@ -1,0 +1,486 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Dense associative memories: a capacity beyond $N$
+#
+# In {doc}`the previous section <associative_memory>` Hopfield's network, whose couplings join
+# pairs of neurons, stored about $0.14\,N$ random patterns in $N$ neurons. *Dense* Hebbian
+# networks, whose couplings join $P > 2$ neurons at once, store vastly more: a number of
+# patterns growing like $N^{P-1}$. Our seed papers study these networks with the tools of spin
+# glasses. *Replica symmetry breaking in dense neural networks* identifies "the maximal storage
+# capacity by a ground-state analysis in the Baldi-Venkatesh high-storage regime", and *Dense
+# Hebbian neural networks: a replica symmetric picture of supervised learning* finds that
+# "these networks may work in a ultra-storage regime (where they can handle a huge amount of
+# patterns, if compared with shallow neural networks)", and tests them on structured data sets.
+#
+# **Overview.** In this section you will
+#
+# - estimate the capacity of a dense network from the signal-to-noise ratio of its fields, and
+#   see why the estimate carries a logarithm, $K_c \sim N^{P-1}/\ln N$;
+# - measure the capacity of networks with $P = 3$ and $4$ and watch it grow with $N$;
+# - store real, correlated patterns (handwritten digits) and see why they are recalled far
+#   worse than random ones, and how higher orders cope;
+# - infer the capacity exponent with NumPyro, and see how a fit that forgets the logarithm gets
+#   it wrong.
+#
+# The model, its energy, its dynamics and the library `emergence.hopfield` are introduced in
+# {doc}`the previous section <associative_memory>`; here $P$ is the number of neurons each
+# coupling joins, $K$ the number of stored patterns, and a retrieval starts from a stored
+# pattern with a fraction `FLIP` of its neurons flipped and runs the zero-temperature dynamics
+# to a fixed point.
+
+# %% tags=["hide-cell"]
+# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
+import os
+import time
+from pathlib import Path
+
+import numpyro
+
+numpyro.set_host_device_count(min(4, os.cpu_count() or 1))  # CPU devices for parallel chains, before JAX starts
+
+import jax
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
+import numpyro.distributions as dist
+from jax.scipy.special import ndtr
+from matplotlib.ticker import NullFormatter
+from numpyro.infer import MCMC, NUTS, init_to_median
+from sklearn.datasets import load_digits
+
+from emergence import claims, hopfield, inference, scale, style
+
+style.use()
+SCALE = scale.current_scale()
+T_START = time.perf_counter()
+
+# %% [markdown]
+# Every size comes from the scale knob `EMERGENCE_SCALE` (`ci`, `default` or `full`): the
+# network sizes `p3_N`, `p4_N` for the two orders; the loads `factors` (multiples of the
+# signal-to-noise capacity, below); the independent networks per load `dense_trials`; the
+# trials per stored digit `digit_trials`; and the NUTS run sizes.
+
+# %%
+SIZES = scale.pick(
+    ci=dict(p3_N=(20, 40, 80), p4_N=(20, 40), factors=np.geomspace(0.25, 2.5, 7), dense_trials=12,
+            digit_trials=1, warmup=300, samples=800, chains=2),
+    default=dict(p3_N=(20, 40, 80, 160), p4_N=(20, 40, 60), factors=np.geomspace(0.15, 4.0, 12), dense_trials=32,
+                 digit_trials=8, warmup=1000, samples=1000, chains=4),
+    full=dict(p3_N=(20, 40, 80, 160, 320), p4_N=(20, 40, 60, 80, 120), factors=np.geomspace(0.15, 4.0, 12),
+              dense_trials=64, digit_trials=32, warmup=1000, samples=1000, chains=4),
+)
+{k: v for k, v in SIZES.items() if k != "factors"}
+
+# %%
+key = jax.random.key(2026)
+FLIP = 0.05  # fraction of neurons flipped in the starting state
+MAX_SWEEPS = 400  # the dynamics stop earlier, at a fixed point
+
+# %% [markdown]
+# ## How many patterns? A signal-to-noise estimate
+#
+# Hopfield's capacity $0.138\,N$ counts a pattern as retrieved when the dynamics end *near* it,
+# with a few per cent of the neurons wrong. For dense networks we ask for more, *error-free*
+# retrieval, and a signal-to-noise estimate tells how many patterns allow it.
+# In a stored pattern each neuron's field has a signal $\binom{N-1}{P-1}$ (in units of
+# $(P-1)!/N^{P-1}$) and, from each of the other $K - 1$ random patterns, an independent noise of
+# variance $\binom{N-1}{P-1}$. All $N$ neurons stay aligned while the squared signal-to-noise
+# ratio $\binom{N-1}{P-1}/K$ exceeds $z_N^2$, the square of the largest of $N$ standard normals,
+# which grows like $2\ln N$. So
+#
+# $$
+# K_c \approx \frac{\binom{N-1}{P-1}}{z_N^2} \;\simeq\; \frac{N^{P-1}}{2\,(P-1)!\,\ln N}
+# \qquad (N \to \infty),
+# $$
+#
+# (`hopfield.snr_capacity(N, P)`). For $P = 2$ it is the classical $N/(2\ln N)$ for error-free
+# recall, far below $0.138\,N$, which allows a few per cent of errors. The logarithm matters
+# at the sizes we can simulate: between $N = 20$ and $N = 160$, $2\ln N$ grows by a factor of
+# 1.7, and $z_N^2$ by 2.
+# (Krotov and Hopfield's dense memories use $E = -\sum_\mu F(\xi^\mu\cdot\sigma)$, which keeps
+# the terms with repeated indices; that changes the prefactor, not the power of $N$.)
+
+# %% [markdown]
+# ## The capacity of dense networks
+#
+# For $P = 3$ and $4$ we ask for **error-free** retrieval: the run must end exactly on the
+# pattern ($m = 1$). The loads are multiples of the signal-to-noise capacity,
+# $K = f \times K_{\mathrm{SNR}}(N)$ with $f$ from about $0.15$ to $4$, so the same grid
+# brackets the threshold at every $N$ even though $K_c$ spans orders of magnitude. Here
+# $K_{\mathrm{SNR}}(N) = \binom{N-1}{P-1}/z_N^2$ (`hopfield.snr_capacity`), with $z_N$ the median
+# of the largest of $N$ standard normals: the estimate above with its threshold taken exactly
+# rather than as $2\ln N$, which it approaches only slowly ($z_N^2/2\ln N$ is 0.55 at $N = 20$
+# and 0.74 at $N = 1000$).
+
+# %%
+def dense_loads(N, P, factors=SIZES["factors"]):
+    return np.unique(np.maximum(1, np.round(factors * hopfield.snr_capacity(N, P))).astype(int))
+
+
+dense = {}
+for P in (3, 4):
+    t0 = time.perf_counter()
+    dense[P] = hopfield.retrieval_sweep(jax.random.fold_in(key, P), P, {N: dense_loads(N, P) for N in SIZES[f"p{P}_N"]},
+                                        SIZES["dense_trials"], FLIP, sweeps=MAX_SWEEPS)
+    print(f"P = {P}: {time.perf_counter() - t0:.1f} s, {hopfield.summarize(dense[P])}")
+
+# %% [markdown]
+# The top row plots the fraction of error-free retrievals against $K/N^{P-1}$, the scaling
+# without the logarithm. For $P = 3$ the curves drift to the left as $N$ grows: $K_c$ grows
+# *more slowly* than $N^2$. For $P = 4$ the drift is hidden, because at these small sizes
+# $\binom{N-1}{3}$ grows *faster* than $N^3$ and compensates the logarithm. The bottom row
+# divides by the signal-to-noise capacity $K_{\mathrm{SNR}}(N)$, which carries both corrections,
+# and the curves steepen with $N$ around a common crossing near $K \approx K_{\mathrm{SNR}}$:
+# the estimate gets the threshold's position right, to within the curves' scatter.
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(10, 6.4))
+for col, P in enumerate((3, 4)):
+    for c, (N, r) in enumerate(dense[P].items()):
+        frac = (r.overlap == 1.0).mean(1)
+        axes[0, col].semilogx(r.n_patterns / N ** (P - 1), frac, "o-", color=style.color(c), label=f"N = {N}")
+        axes[1, col].semilogx(r.n_patterns / hopfield.snr_capacity(N, P), frac, "o-", color=style.color(c),
+                              label=f"N = {N}")
+    axes[0, col].set_xlabel(rf"$K / N^{{{P - 1}}}$")
+    axes[1, col].set_xlabel(r"$K / K_{\mathrm{SNR}}(N)$, the signal-to-noise capacity")
+    axes[1, col].set_xticks([0.3, 1, 3], ["0.3", "1", "3"])
+    axes[0, col].set_title(f"P = {P}: load in units of $N^{{{P - 1}}}$")
+    axes[1, col].set_title(f"P = {P}: load in units of the SNR capacity")
+    for ax in axes[:, col]:
+        ax.set_ylabel("fraction retrieved exactly (m = 1)")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.legend(fontsize=8)
+
+# %% [markdown]
+# ## Real patterns: handwritten digits
+#
+# The theory assumes random, uncorrelated patterns. Real ones are not. scikit-learn ships a
+# small data set of $8\times 8$ handwritten digits (1797 images, grey levels 0 to 16); we
+# binarize each image at half intensity ($+1$ for ink, $-1$ for paper), so $N = 64$. Digits
+# share most of their pixels (the paper around the ink), so their patterns overlap strongly:
+
+# %%
+digits = load_digits()
+patterns_digits = np.where(digits.images.reshape(-1, 64) >= 8, 1, -1).astype(np.int8)
+labels = digits.target
+N_D = patterns_digits.shape[1]
+ink = (patterns_digits == 1).mean()
+first100 = patterns_digits[:100].astype(float)
+q = first100 @ first100.T / N_D
+off = np.abs(q[~np.eye(100, dtype=bool)])
+rand100 = np.asarray(hopfield.random_patterns(jax.random.fold_in(key, 64), 100, N_D), float)
+q_rand = np.abs((rand100 @ rand100.T / N_D)[~np.eye(100, dtype=bool)])
+print(f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patterns {off.mean():.2f} "
+      f"(random patterns: {q_rand.mean():.2f}, about sqrt(2/(pi N)) = {np.sqrt(2 / np.pi / N_D):.2f})")
+
+# %% [markdown]
+# We store the first $K$ images of the data set (the digits 0 to 9, then 0 to 9 again, and so
+# on) and try to recall each of them from a copy with `FLIP_DIGITS` = 10% of its pixels (6 of
+# 64) flipped, `digit_trials` times, in networks of order 2, 3 and 4; and we do the same with
+# random patterns of the same size. Success is exact recall. One compiled call per order covers
+# every $K$, every stored pattern and both kinds of patterns (`n_stored` masks the patterns a
+# network does not hold).
+
+# %%
+FLIP_DIGITS = 0.1
+K_DIGITS = np.array([2, 5, 10, 20, 50, 100])
+K_MAX = K_DIGITS.max()
+sources = np.stack([patterns_digits[:K_MAX],
+                    np.asarray(hopfield.random_patterns(jax.random.fold_in(key, 65), K_MAX, N_D))])
+batch = (2, K_DIGITS.size, K_MAX, SIZES["digit_trials"])  # (source, load, target pattern, trial)
+targets = np.broadcast_to(sources[:, None, :, None, :], batch + (N_D,))
+starts = np.asarray(hopfield.corrupt(jax.random.fold_in(key, 66), targets, FLIP_DIGITS))
+stored = np.broadcast_to(sources[:, None, None, None], batch + (K_MAX, N_D))
+n_stored = np.broadcast_to(K_DIGITS[None, :, None, None], batch)
+held = np.arange(K_MAX)[:, None] < K_DIGITS  # (target, load): is the target among the stored?
+recall, final = {}, {}
+for P in (2, 3, 4):
+    t0 = time.perf_counter()
+    r = hopfield.retrieve(jax.random.fold_in(key, 67 + P), stored, starts, P, n_stored=n_stored)
+    final[P] = np.asarray(r.state)
+    exact = np.all(final[P] == targets, axis=-1)  # (source, load, target, trial)
+    recall[P] = np.array([[exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)] for s in range(2)])
+    print(f"P = {P}: {time.perf_counter() - t0:4.1f} s")
+
+# %%
+fig, ax = plt.subplots()
+for c, P in enumerate((2, 3, 4)):
+    ax.semilogx(K_DIGITS, recall[P][0], "o-", color=style.color(c), label=f"digits, P = {P}")
+    ax.semilogx(K_DIGITS, recall[P][1], "s--", color=style.color(c), alpha=0.6, label=f"random, P = {P}")
+ax.set_xlabel(f"patterns stored K (N = {N_D} neurons)")
+ax.set_ylabel("fraction of stored patterns recalled exactly")
+ax.set_title(f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns")
+ax.legend(ncol=2)
+
+# %% [markdown]
+# Random patterns (dashed) are recalled perfectly up to $K = 100 > N$ by both dense networks,
+# while Hopfield's network fails between $K = 10$ and $20$, i.e. near $0.15$–$0.3\,N$ at this
+# small $N$. Digits (solid) are a different story: with $P = 2$ not even five of them can be
+# recalled exactly, because every digit pattern overlaps every other by about $0.5$ (the
+# shared paper), and those overlaps add up coherently instead of averaging out. Higher orders
+# raise each overlap to the power $P - 1$, which suppresses the cross-talk from dissimilar
+# patterns: $P = 3$ holds five digits, $P = 4$ most of ten, and both fail at twenty, where
+# random patterns would still be perfectly safe. Below, the ten digits of the $K = 10$ network
+# (one of each class), the corrupted starts of one trial, and where each network ends:
+# $P = 2$ and $P = 3$ send every digit to the same blob, a spurious state close to the
+# patterns' common part; $P = 4$ recalls almost all of them.
+
+# %%
+k10 = int(np.flatnonzero(K_DIGITS == 10)[0])
+rows = {"stored": sources[0, :10], f"start ({FLIP_DIGITS:.0%} flipped)": starts[0, k10, :10, 0]}
+rows.update({f"retrieved, P = {P}": final[P][0, k10, :10, 0] for P in (2, 3, 4)})
+fig, axes = plt.subplots(len(rows), 10, figsize=(9, 1.0 * len(rows) + 0.4))
+for i, (name, imgs) in enumerate(rows.items()):
+    for j in range(10):
+        ax = axes[i, j]
+        ax.imshow(imgs[j].reshape(8, 8), cmap="gray_r", vmin=-1, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        if name.startswith("retrieved"):
+            ok = np.array_equal(imgs[j], sources[0, j])
+            for sp in ax.spines.values():
+                sp.set_visible(True)
+                sp.set_color(style.color(2) if ok else style.color(1))
+                sp.set_linewidth(2.5)
+    axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not")
+
+# %% [markdown]
+
+
+# %% [markdown]
+# ## Inference: the capacity exponent
+#
+# We fit two data sets side by side: this section's runs at the current scale, and a larger
+# run that ships with the book, `data/associative_memory_full_scale.npz`, made by
+# `benchmarks/associative_memory_full_scale.py` with the same corruption and sweep limit
+# (networks up to $N = 320$ for $P = 3$ and $80$ for $P = 4$; its provenance is printed below).
+# The model carries a leading "data set" index; the fits share nothing but the compilation.
+
+# %%
+DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
+if DATA.exists():
+    big, prov = hopfield.load_sweeps(DATA)
+    assert prov["flip"] == FLIP and prov["sweeps"] == MAX_SWEEPS, "the shipped run used other settings"
+    print({k: prov[k] for k in ("device", "date", "command")})
+else:
+    big = None
+    print(f"{DATA.name} not found: only this section's runs are fitted")
+DATASETS = ["this run"] + (["shipped run"] if big is not None else [])
+runs_dense = [dense] + ([{P: big[P] for P in (3, 4)}] if big is not None else [])
+
+# The data are counts: $s_{N,K}$ exact recalls out of $n$ independent networks at each size
+# and load, so the likelihood is binomial. The threshold is a number of patterns, $K_c(N)$,
+# spread over orders of magnitude, so the probit acts on $\log K$:
+#
+# $$
+# \Pr(\text{exact recall} \mid K, N) = \Phi\!\left(\frac{\log K_c(N) - \log K}{w(N)}\right),
+# \qquad w(N) = w_0\,(N/N_0)^{-\omega}, \qquad N_0 = 40,
+# $$
+#
+# and we compare three models of $K_c(N)$, each with a free exponent $\gamma$:
+#
+# - **naive power law**: $K_c = c\,(N/N_0)^{\gamma}$;
+# - **with the logarithm**: $K_c = c\,(N/N_0)^{\gamma - (P-1)}\,\dfrac{\binom{N-1}{P-1}/2\ln N}
+#   {\binom{N_0-1}{P-1}/2\ln N_0}$, the signal-to-noise estimate's leading $N$-dependence (its
+#   binomial tends to $N^{P-1}/(P-1)!$) times a free power of $N$;
+# - **signal-to-noise form**: the same with $2\ln N$ replaced by $z_N^2$, the median of the
+#   largest of $N$ Gaussians squared, which is what the estimate really asks for at finite $N$
+#   (`hopfield.snr_capacity`).
+#
+# In the last two, $\gamma = P - 1$ exactly when the estimate has the right $N$-dependence.
+# Priors: $\gamma \sim \mathcal N(1, 2)$, centred on the linear capacity of Hopfield's network
+# (no ultra-storage), so that the data, not the prior, must push it up to $P - 1$;
+# $\log c \sim \mathcal N(5, 3)$ covers $K_c(N_0)$ from 1 to $10^6$; $w_0 \sim \mathcal N^+(0, 1)$
+# allows transitions from a fraction of an e-fold in $K$ to several, and
+# $\omega \sim \mathcal N(0.5, 0.5)$ lets them sharpen with $N$ at any rate the data show. The
+# fits (three models, two orders, and each data set) are independent; they are sampled side by
+# side in one NUTS run, their parameters indexed by (data set, model, order). The recall
+# probability is a function of its own, `recall_prob`, so that the posterior predictive check
+# below evaluates exactly what the model fitted.
+
+# %%
+N0_DENSE = 40
+ORDERS = (3, 4)
+MODELS = ("naive power law", "with ln N", "signal-to-noise form")
+
+
+def dense_counts(runs):
+    rows = [(i, P, N, K, int(ok), r.overlap.shape[1]) for i, dense in enumerate(runs) for P in ORDERS
+            for N, r in dense[P].items() for K, ok in zip(r.n_patterns, (r.overlap == 1.0).sum(1), strict=True)]
+    return {k: np.array(v) for k, v in zip(("ds", "P", "N", "K", "s", "n"), zip(*rows, strict=True), strict=True)}
+
+
+def log_shape(N, P, threshold):
+    """log K_c(N) / K_c(N0) of the signal-to-noise estimate, minus the power (P - 1) log(N/N0)."""
+    out = np.zeros(N.shape)
+    for order in ORDERS:
+        m = P == order
+        out[m] = np.log(hopfield.snr_capacity(N[m], order, threshold) / hopfield.snr_capacity(N0_DENSE, order, threshold))
+    return out - (P - 1) * np.log(N / N0_DENSE)
+
+
+def recall_prob(theta, ds, P, N, K):
+    """Pr(exact recall) for each model (rows) and data point (columns). ``theta`` maps each
+    parameter to an array (..., data set, model, order), with any leading draw axes."""
+    order = (P == 4).astype(int)  # index 0: P = 3, 1: P = 4
+    x = np.log(N / N0_DENSE)
+    shape = np.stack([np.zeros_like(x), log_shape(N, P, "asymptotic"), log_shape(N, P, "median")])  # (model, data)
+    g, c, w, om = (jnp.swapaxes(theta[k], -2, -3)[..., ds, order] for k in ("gamma", "log_c", "w0", "omega"))
+    return ndtr((c + g * x + shape - np.log(K)) / (w * jnp.exp(-om * x)))  # (..., model, data)
+
+
+def exponent_model(ds, P, N, K, n, s=None):
+    with (numpyro.plate("dataset", ds.max() + 1, dim=-3), numpyro.plate("model", len(MODELS), dim=-2),
+          numpyro.plate("order", len(ORDERS), dim=-1)):
+        theta = {"gamma": numpyro.sample("gamma", dist.Normal(1.0, 2.0)),
+                 "log_c": numpyro.sample("log_c", dist.Normal(5.0, 3.0)),
+                 "w0": numpyro.sample("w0", dist.HalfNormal(1.0)),
+                 "omega": numpyro.sample("omega", dist.Normal(0.5, 0.5))}
+    p = recall_prob(theta, ds, P, N, K)
+    with numpyro.plate("model_", len(MODELS), dim=-2), numpyro.plate("data", len(N), dim=-1):
+        numpyro.sample("s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s)
+
+
+dd = dense_counts(runs_dense)
+mcmc_d = MCMC(NUTS(exponent_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
+              num_samples=SIZES["samples"], num_chains=SIZES["chains"], progress_bar=False,
+              # one chain per CPU device when there are enough of them (set in the first cell)
+              chain_method="parallel" if jax.local_device_count() >= SIZES["chains"] else "vectorized")
+mcmc_d.run(jax.random.fold_in(key, 200), **dd)
+idata_d = inference.idata_from_mcmc(mcmc_d)
+inference.converged_summary(idata_d)
+
+# %% [markdown]
+# `inference.converged_summary` raised no error: every parameter, of every model, order and
+# data set, has $\hat R \le 1.01$ and at least 100 effective draws per chain in the bulk and the
+# tails.
+#
+# The three models read the same data very differently. For $P = 3$ the naive power law
+# reports $\gamma \approx 1.7$, well below 2; the leading logarithm recovers most of the
+# deficit ($\approx 1.9$) and the finite-$N$ signal-to-noise form all of it ($\approx 2.0$).
+# Between $N = 20$ and $160$, $z_N^2$ grows by a factor of 2, which a fit without it must absorb
+# into the exponent. For $P = 4$ the naive fit lands near 3 by a coincidence of two small-$N$
+# effects: the missing logarithm lowers the apparent exponent, and $\binom{N-1}{3}$, which grows
+# faster than $N^3$ at $N \le 80$, raises it; the signal-to-noise form, which removes both,
+# overshoots slightly ($\approx 3.16$), a sign that the one-step estimate does not capture all
+# of the finite-size behaviour of the dynamics.
+
+# %%
+post_d = mcmc_d.get_samples()
+fig, axes = plt.subplots(len(DATASETS), 2, figsize=(10, 3.1 * len(DATASETS) + 0.5), squeeze=False, layout="constrained")
+for i, name in enumerate(DATASETS):
+    for j, P in enumerate(ORDERS):
+        ax = axes[i, j]
+        Ns_ij = np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)])
+        for k, (model, ls) in enumerate(zip(MODELS, ("-", "--", "-"), strict=True)):
+            g = np.asarray(post_d["gamma"][:, i, k, j])
+            ax.hist(g, bins=50, density=True, histtype="step", lw=1.8, ls=ls, color=style.color(k), label=model)
+            print(f"{name}, P = {P}, N = {Ns_ij.min()}-{Ns_ij.max()}, {model:21s}: gamma = {g.mean():.2f} ± {g.std():.2f}")
+        ax.axvline(P - 1, color="k", ls=":", lw=1.2, label="theory: P − 1")
+        ax.set_xlabel(r"capacity exponent $\gamma$")
+        ax.set_ylabel("posterior density")
+        ax.set_title(f"{name}: P = {P}, N = {Ns_ij.min()}–{Ns_ij.max()}", fontsize=10)
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+
+# %% [markdown]
+# **Posterior predictive check** of the signal-to-noise model (the one the claim check uses):
+# counts replicated from 200 posterior draws (`recall_prob`, then binomial draws) against the
+# observed fractions, one row per data set and order, one panel per size; the bands are 94%
+# predictive intervals.
+
+# %%
+draws = inference.thinned(post_d, 200)
+# compiled once, rather than run one small operation at a time; model index 2: signal-to-noise form
+p_rep = np.asarray(jax.jit(lambda th: recall_prob(th, dd["ds"], dd["P"], dd["N"], dd["K"]))(draws))[:, 2]
+frac_rep = np.random.default_rng(201).binomial(dd["n"], p_rep) / dd["n"]
+groups = [(i, P) for i in range(len(DATASETS)) for P in ORDERS]
+n_cols = max(np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)]).size for i, P in groups)
+fig, axes = plt.subplots(len(groups), n_cols, figsize=(2.2 * n_cols + 0.6, 2.3 * len(groups)), sharey=True,
+                         squeeze=False)
+for row, (i, P) in enumerate(groups):
+    g = (dd["ds"] == i) & (dd["P"] == P)
+    Ns = np.unique(dd["N"][g])
+    for col, ax in enumerate(axes[row]):
+        if col >= Ns.size:
+            ax.axis("off")
+            continue
+        m = g & (dd["N"] == Ns[col])
+        lo, hi = np.quantile(frac_rep[:, m], [0.03, 0.97], axis=0)
+        ax.fill_between(dd["K"][m], lo, hi, alpha=0.35, label="94% predictive")
+        ax.plot(dd["K"][m], dd["s"][m] / dd["n"][m], "ko", ms=3, label="observed")
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_title(f"{DATASETS[i]}, P = {P}, N = {Ns[col]}", fontsize=9)
+        ax.set_xlabel("patterns K")
+    axes[row, 0].set_ylabel("fraction recalled")
+axes[0, 0].legend(fontsize=7)
+
+# %% [markdown]
+# ## Claim check
+#
+# The check compares the posterior's 94% highest-density interval with a region around the
+# theory's value (`emergence.claims`: Kruschke's HDI + ROPE rule), and raises if the verdict
+# differs from the one stated here. Checks on this section's runs state a verdict per scale;
+# checks on the shipped run state one verdict, since its data do not change with the scale.
+#
+# **The dense capacity exponent, $K_c \propto N^{P-1}$ up to the logarithm**, for $P = 3$ and
+# $P = 4$, from the signal-to-noise model. Region: $P - 1$ within 10% ($2 \pm 0.2$,
+# $3 \pm 0.3$). *Reproduced* at `default`, for $P = 3$ ($\gamma = 2.00 \pm 0.03$) and
+# $P = 4$ ($3.16 \pm 0.07$, in the upper half of the region: the overshoot discussed above),
+# and in the shipped run ($1.97 \pm 0.02$ with $N$ up to 320; $3.18 \pm 0.05$ with
+# $N \le 80$). *Inconclusive* at `ci`, whose few small networks (12 per load, $N \le 80$ and
+# $N \le 40$) leave $\gamma$ uncertain by $\pm 0.1$ and $\pm 0.2$. The `full` scale's verdicts
+# are stated as *reproduced* but have not been run. Without the logarithm the same data give
+# $\gamma \approx 1.7$ for $P = 3$: the naive fit would have called that claim *not
+# reproduced*.
+
+# %%
+PAPER_DENSE = "Replica symmetry breaking in dense neural networks"
+
+
+def gamma_claim(P, label):
+    return claims.Claim("learning/dense_associative_memory", PAPER_DENSE, f"dense capacity exponent (P = {P}), {label}",
+                        P - 1, tolerance=0.1 * (P - 1), note="K_c ~ N^(gamma - P + 1) binom(N-1, P-1) / z_N^2, exact recall")
+
+
+for j, P in enumerate(ORDERS):
+    print(claims.check(gamma_claim(P, "this run"), np.asarray(post_d["gamma"][:, 0, 2, j]),
+                       expect={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"}))
+
+# %%
+if big is not None:
+    for j, P in enumerate(ORDERS):
+        print(claims.check(gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
+                           np.asarray(post_d["gamma"][:, 1, 2, j]), expect="reproduced"))
+
+# %%
+print(f"section ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")
+
+# %% [markdown]
+# ## Going further
+#
+# - **`full` scale.** `EMERGENCE_SCALE=full` simulates dense networks up to $N = 320$
+#   ($P = 3$) and $120$ ($P = 4$); it is meant for a GPU. `benchmarks/associative_memory_full_scale.py`
+#   runs the same experiments at those sizes and writes the file the inference reads; on a
+#   GPU, rerun it and replace the shipped file.
+# - **Exercise.** Fit $P = 5$. The signal-to-noise capacity grows like $N^4$: how large an $N$
+#   can you afford, and does the exponent come out at 4?
+# - **Exercise.** Make the digit patterns less correlated by removing their mean (store
+#   $\xi - \langle\xi\rangle$ in the couplings, the "biased patterns" trick) and measure how
+#   many digits each order then recalls.
+# - **Exercise.** Upsample the digits to $16 \times 16$ pixels (`np.kron` with a $2 \times 2$
+#   block of ones, $N = 256$) and repeat the recall experiment. Larger networks hold more random
+#   patterns; do they hold more digits, whose correlations do not shrink with $N$?

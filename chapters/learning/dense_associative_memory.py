@@ -221,7 +221,7 @@ for c, P in enumerate((2, 3, 4)):
 ax.set_xlabel(f"patterns stored K (N = {N_D} neurons)")
 ax.set_ylabel("fraction of stored patterns recalled exactly")
 ax.set_title(f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns")
-ax.legend(ncol=2)
+ax.legend(ncol=2);
 
 # %% [markdown]
 # Random patterns (dashed) are recalled perfectly up to $K = 100 > N$ by both dense networks,
@@ -255,7 +255,7 @@ for i, (name, imgs) in enumerate(rows.items()):
                 sp.set_color(style.color(2) if ok else style.color(1))
                 sp.set_linewidth(2.5)
     axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not")
+fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not");
 
 # %% [markdown]
 
@@ -393,7 +393,7 @@ for i, name in enumerate(DATASETS):
         ax.set_xlabel(r"capacity exponent $\gamma$")
         ax.set_ylabel("posterior density")
         ax.set_title(f"{name}: P = {P}, N = {Ns_ij.min()}–{Ns_ij.max()}", fontsize=10)
-fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4);
 
 # %% [markdown]
 # **Posterior predictive check** of the signal-to-noise model (the one the claim check uses):
@@ -426,7 +426,7 @@ for row, (i, P) in enumerate(groups):
         ax.set_title(f"{DATASETS[i]}, P = {P}, N = {Ns[col]}", fontsize=9)
         ax.set_xlabel("patterns K")
     axes[row, 0].set_ylabel("fraction recalled")
-axes[0, 0].legend(fontsize=7)
+axes[0, 0].legend(fontsize=7);
 
 # %% [markdown]
 # ## Claim check

@@ -11,8 +11,9 @@ provenance (device, date, command, timings), to ``data/associative_memory_full_s
   ``hopfield.snr_capacity(N, P)``; ``chapters/learning/dense_associative_memory.py`` fits the
   exponent of K_c(N).
 
-Results are saved after every network size, so a run stopped early keeps what it finished.
-Meant for a GPU:
+Results are saved after every network size, so a run stopped early keeps what it finished;
+``--append`` adds sizes to an existing file (its provenance then lists every run). Meant for a
+GPU:
 
     PYTHONPATH=lib python benchmarks/associative_memory_full_scale.py
 """
@@ -53,21 +54,29 @@ def main():
     ap.add_argument("--max-bytes", type=float, default=1e11, help="memory per chunk (bytes)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", default="data/associative_memory_full_scale.npz")
+    ap.add_argument(
+        "--append",
+        action="store_true",
+        help="add (or replace) sizes in an existing --out file; its provenance keeps a list of runs",
+    )
     args = ap.parse_args()
     device = jax.devices()[0]
-    prov = dict(
+    run = dict(
         command="PYTHONPATH=lib python " + " ".join(sys.argv),
         device=f"{device.platform}: {getattr(device, 'device_kind', '')}",
         jax=jax.__version__,
         python=platform.python_version(),
         date=datetime.now(UTC).isoformat(timespec="seconds"),
-        flip=FLIP,
-        sweeps=SWEEPS,
-        alphas=ALPHAS.tolist(),
-        factors=FACTORS.tolist(),
-        seconds={},
     )
-    results = {}
+    settings = dict(flip=FLIP, sweeps=SWEEPS, alphas=ALPHAS.tolist(), factors=FACTORS.tolist())
+    if args.append and Path(args.out).exists():
+        results, prov = hopfield.load_sweeps(args.out)
+        if prov["flip"] != FLIP or prov["sweeps"] != SWEEPS:
+            raise SystemExit(f"{args.out} used flip {prov['flip']}, sweeps {prov['sweeps']}: not ours")
+        prov.setdefault("appended", []).append(run)
+    else:
+        results, prov = {}, dict(run, **settings)
+    prov.setdefault("seconds", {})
     key = jax.random.key(args.seed)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 

@@ -258,9 +258,6 @@ for i, (name, imgs) in enumerate(rows.items()):
 fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not");
 
 # %% [markdown]
-
-
-# %% [markdown]
 # ## Inference: the capacity exponent
 #
 # We fit two data sets side by side: this section's runs at the current scale, and a larger
@@ -281,6 +278,7 @@ else:
 DATASETS = ["this run"] + (["shipped run"] if big is not None else [])
 runs_dense = [dense] + ([{P: big[P] for P in (3, 4)}] if big is not None else [])
 
+# %% [markdown]
 # The data are counts: $s_{N,K}$ exact recalls out of $n$ independent networks at each size
 # and load, so the likelihood is binomial. The threshold is a number of patterns, $K_c(N)$,
 # spread over orders of magnitude, so the probit acts on $\log K$:

@@ -5,8 +5,10 @@ corruption, loads and sweep limit as the chapters) and writes the final overlaps
 provenance (device, date, command, timings), to ``data/associative_memory_full_scale.npz``
 (``hopfield.save_sweeps``; ``hopfield.load_sweeps`` reads it):
 
-- P = 2: for each N, the loads alpha = K / N on the chapter's grid, ``--p2-trials`` networks
-  each; ``chapters/learning/associative_memory.py`` fits alpha_c's finite-size scaling to these;
+- P = 2: for each N, the loads alpha = K / N on the chapter's grid (or ``--p2-alphas``, e.g. a
+  narrower window around the threshold for the largest N: every row is padded to the largest
+  K), ``--p2-trials`` networks each; ``chapters/learning/associative_memory.py`` fits alpha_c's
+  finite-size scaling to these;
 - P = 3 and 4: for each N, K on a grid of multiples of the signal-to-noise capacity
   ``hopfield.snr_capacity(N, P)``; ``chapters/learning/dense_associative_memory.py`` fits the
   exponent of K_c(N).
@@ -48,6 +50,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--p2-N", type=int, nargs="*", default=[500, 1000, 2000, 4000, 10000])
     ap.add_argument("--p2-trials", type=int, default=64)
+    ap.add_argument("--p2-alphas", type=float, nargs="*", default=ALPHAS.tolist(), help="loads K/N")
     ap.add_argument("--p3-N", type=int, nargs="*", default=[20, 40, 80, 160, 320])
     ap.add_argument("--p4-N", type=int, nargs="*", default=[20, 40, 60, 80, 120])
     ap.add_argument("--dense-trials", type=int, default=64)
@@ -83,7 +86,7 @@ def main():
     for P, Ns in ((3, args.p3_N), (4, args.p4_N), (2, args.p2_N)):  # the slowest last
         for N in Ns:
             if P == 2:
-                Ks, trials = np.round(ALPHAS * N).astype(int), args.p2_trials
+                Ks, trials = np.round(np.asarray(args.p2_alphas) * N).astype(int), args.p2_trials
             else:
                 Ks, trials = dense_loads(N, P), args.dense_trials
             t0 = time.perf_counter()

@@ -271,7 +271,8 @@ DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memo
 if DATA.exists():
     big, prov = hopfield.load_sweeps(DATA)
     assert prov["flip"] == FLIP and prov["sweeps"] == MAX_SWEEPS, "the shipped run used other settings"
-    print({k: prov[k] for k in ("device", "date", "command")})
+    for run in [prov] + prov.get("appended", []):  # the first run, then any sizes added to it
+        print({k: run[k] for k in ("device", "date", "command")})
 else:
     big = None
     print(f"{DATA.name} not found: only this section's runs are fitted")

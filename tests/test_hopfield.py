@@ -279,6 +279,10 @@ def test_save_and_load_sweeps_round_trip(tmp_path):
     np.savez(tmp_path / "bad.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="holds no 'provenance'"):
         hp.load_sweeps(tmp_path / "bad.npz")
+    with pytest.raises(ValueError, match=r"sweeps must be a dict \{P: \{N: Sweep\}\}, got list"):
+        hp.save_sweeps(tmp_path / "x.npz", [data[2][100]], prov)
+    with pytest.raises(ValueError, match="provenance must be JSON-serializable"):
+        hp.save_sweeps(tmp_path / "x.npz", data, {"when": object()})
 
 
 def test_retrieval_sweep_rejects_bad_arguments():

@@ -39,6 +39,7 @@ Also here: the replica-symmetric theory of Amit, Gutfreund and Sompolinsky for `
 
 from __future__ import annotations
 
+import json
 import math
 from functools import partial
 from typing import NamedTuple
@@ -542,9 +543,14 @@ def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
     device, date, command, settings) to a compressed ``.npz``: arrays ``P{P}_N{N}_K``,
     ``..._overlap`` (float32), ``..._sweeps`` (int32) and ``..._converged``, and the provenance
     as a JSON string. :func:`load_sweeps` reads it back."""
-    import json
-
-    out = {"provenance": json.dumps(provenance)}
+    if not isinstance(sweeps, dict) or not all(
+        isinstance(b, dict) and all(isinstance(s, Sweep) for s in b.values()) for b in sweeps.values()
+    ):
+        raise ValueError(f"sweeps must be a dict {{P: {{N: Sweep}}}}, got {type(sweeps).__name__}")
+    try:
+        out = {"provenance": json.dumps(provenance)}
+    except TypeError as e:
+        raise ValueError(f"provenance must be JSON-serializable: {e}") from None
     for P, by_size in sweeps.items():
         for N, s in by_size.items():
             out[f"P{int(P)}_N{int(N)}_K"] = np.asarray(s.n_patterns)
@@ -558,8 +564,6 @@ def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
 def load_sweeps(path) -> tuple[dict, dict]:
     """``({P: {N: Sweep}}, provenance)`` from a file written by :func:`save_sweeps`, sizes in
     increasing order (``converged`` is None where the file does not hold it)."""
-    import json
-
     with np.load(path) as f:
         if "provenance" not in f.files:
             raise ValueError(f"{path} holds no 'provenance': not a file written by save_sweeps")

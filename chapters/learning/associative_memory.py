@@ -235,8 +235,8 @@ fig.colorbar(im, ax=axes, label="mean final overlap m");
 # run that ships with the book, `data/associative_memory_full_scale.npz`, made by
 # `benchmarks/associative_memory_full_scale.py` with the same corruption, criterion and sweep
 # limit: networks of $N = 200$ to $3200$ neurons with 48 networks per load, then $N = 6400$ (24
-# per load) and $N = 10^4$ (16 per load, on the loads 0.12 to 0.18 around its threshold), added
-# in two later runs; the provenance of each run is printed below. The model carries a leading
+# per load) and $N = 10^4$ (48 per load, on the loads 0.13 to 0.17 around its threshold), added
+# in later runs; the provenance of each run is printed below. The model carries a leading
 # "data set" index; the two fits share nothing but the compilation.
 
 # %%
@@ -421,9 +421,9 @@ axes[0, 0].legend(fontsize=7);
 #   finite-size exponent is barely constrained; at `default` the data even prefer a slow
 #   approach ($\nu = 0.30 \pm 0.10$) and extrapolate to $\alpha_\infty = 0.105 \pm 0.03$, an
 #   interval from 0.05 to 0.15.
-# - *Reproduced* on the shipped run, with $N$ up to $10^4$: it pins $\nu = 0.51 \pm 0.09$ and
-#   gives $\alpha_\infty = 0.141 \pm 0.003$, 94% HDI $[0.135, 0.147]$, inside the region,
-#   though only by 0.001 at its upper end. The largest networks decide it: with $N \le 3200$
+# - *Reproduced* on the shipped run, with $N$ up to $10^4$: it pins $\nu = 0.49 \pm 0.08$ and
+#   gives $\alpha_\infty = 0.140 \pm 0.003$, 94% HDI $[0.135, 0.145]$, inside the region
+#   with 0.003 to spare at its upper end. The largest networks decide it: with $N \le 3200$
 #   the same fit gave $0.139 \pm 0.007$ and an interval $[0.126, 0.151]$ poking out at both
 #   ends (inconclusive), with $N \le 6400$ $[0.130, 0.148]$, on the edge. The threshold of
 #   finite networks is still well above 0.138 at $N = 10^4$ (0.148) and approaches it only
@@ -460,8 +460,8 @@ print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'"
 # - **`full` scale.** `EMERGENCE_SCALE=full` simulates networks of up to $10^4$ neurons with
 #   64 networks per load; it is meant for a GPU. `benchmarks/associative_memory_full_scale.py`
 #   runs the same experiments and writes the file the inference reads (`--append` adds sizes
-#   to it). The verdict above rests on 16 networks per load at $N = 10^4$ and on the
-#   extrapolation beyond it: more networks there, and $N = 2 \times 10^4$, would test both.
+#   to it). The verdict above rests on 48 networks per load at $N = 10^4$ and on the
+#   extrapolation beyond it: $N = 2 \times 10^4$ and more would test the extrapolation.
 # - **Exercise.** Start the retrieval from the pattern itself (`FLIP = 0`) and from 15%
 #   flipped neurons. How does the threshold move? The difference measures the basin of
 #   attraction, which shrinks as the load approaches capacity.

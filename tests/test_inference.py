@@ -73,3 +73,16 @@ def test_thinned_keeps_about_n_evenly_spaced_draws():
     assert len(thinned(samples, 5000)["a"]) == 1000  # never more draws than there are
     with pytest.raises(ValueError, match="n must be >= 1"):
         thinned(samples, 0)
+
+
+def test_chain_method_matches_the_devices():
+    import jax
+
+    from emergence.inference import chain_method
+
+    n = jax.local_device_count()
+    assert chain_method(n) == "parallel"
+    assert chain_method(n + 1) == "vectorized"
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="num_chains must be an integer >= 1"):
+            chain_method(bad)

@@ -326,7 +326,7 @@ d2 = p2_counts(runs_p2)
 mcmc_2 = MCMC(NUTS(threshold_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
               num_samples=SIZES["samples"], num_chains=SIZES["chains"], progress_bar=False,
               # one chain per CPU device when there are enough of them (set in the first cell)
-              chain_method="parallel" if jax.local_device_count() >= SIZES["chains"] else "vectorized")
+              chain_method=inference.chain_method(SIZES["chains"]))
 mcmc_2.run(jax.random.fold_in(key, 100), **d2)
 idata_2 = inference.idata_from_mcmc(mcmc_2)
 inference.converged_summary(idata_2)

@@ -357,7 +357,7 @@ dd = dense_counts(runs_dense)
 mcmc_d = MCMC(NUTS(exponent_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
               num_samples=SIZES["samples"], num_chains=SIZES["chains"], progress_bar=False,
               # one chain per CPU device when there are enough of them (set in the first cell)
-              chain_method="parallel" if jax.local_device_count() >= SIZES["chains"] else "vectorized")
+              chain_method=inference.chain_method(SIZES["chains"]))
 mcmc_d.run(jax.random.fold_in(key, 200), **dd)
 idata_d = inference.idata_from_mcmc(mcmc_d)
 inference.converged_summary(idata_d)

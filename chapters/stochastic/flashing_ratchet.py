@@ -96,7 +96,7 @@ SIZES
 # %%
 key = jax.random.key(2024)
 # chains in parallel on separate CPU cores where there are enough, else vectorized on one
-CHAIN_METHOD = "parallel" if jax.local_device_count() >= SIZES["chains"] else "vectorized"
+CHAIN_METHOD = inference.chain_method(SIZES["chains"])
 print(f"{SIZES['chains']} chains, {CHAIN_METHOD}, on {jax.local_device_count()} CPU devices")
 
 # %% [markdown]

@@ -68,3 +68,14 @@ def thinned(samples, n: int = 400):
     if not n >= 1:
         raise ValueError(f"n must be >= 1, got {n!r}")
     return {k: v[:: max(1, len(v) // n)] for k, v in samples.items()}
+
+
+def chain_method(num_chains: int) -> str:
+    """NumPyro's ``chain_method`` for ``num_chains`` chains: ``"parallel"`` (one chain per
+    device) when JAX has that many devices, else ``"vectorized"`` (all chains on one). On a CPU,
+    ``numpyro.set_host_device_count`` before JAX starts makes one device per core."""
+    import jax
+
+    if isinstance(num_chains, bool) or int(num_chains) != num_chains or num_chains < 1:
+        raise ValueError(f"num_chains must be an integer >= 1, got {num_chains!r}")
+    return "parallel" if jax.local_device_count() >= num_chains else "vectorized"

@@ -73,9 +73,7 @@ def main():
     )
     settings = dict(flip=FLIP, sweeps=SWEEPS, alphas=ALPHAS.tolist(), factors=FACTORS.tolist())
     if args.append and Path(args.out).exists():
-        results, prov = hopfield.load_sweeps(args.out)
-        if prov["flip"] != FLIP or prov["sweeps"] != SWEEPS:
-            raise SystemExit(f"{args.out} used flip {prov['flip']}, sweeps {prov['sweeps']}: not ours")
+        results, prov = hopfield.load_sweeps(args.out, flip=FLIP, sweeps=SWEEPS)
         prov.setdefault("appended", []).append(run)
     else:
         results, prov = {}, dict(run, **settings)

@@ -276,6 +276,11 @@ def test_save_and_load_sweeps_round_trip(tmp_path):
                     assert b is None
                 else:
                     np.testing.assert_array_equal(a, b)
+    assert hp.load_sweeps(tmp_path / "s.npz", flip=0.05)[1] == prov  # settings as expected
+    with pytest.raises(ValueError, match=r"made with flip = 0.05, expected 0.1"):
+        hp.load_sweeps(tmp_path / "s.npz", flip=0.1)
+    with pytest.raises(ValueError, match=r"made with sweeps = None, expected 400"):
+        hp.load_sweeps(tmp_path / "s.npz", sweeps=400)
     np.savez(tmp_path / "bad.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="holds no 'provenance'"):
         hp.load_sweeps(tmp_path / "bad.npz")

@@ -269,8 +269,7 @@ fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exa
 # %%
 DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
 if DATA.exists():
-    big, prov = hopfield.load_sweeps(DATA)
-    assert prov["flip"] == FLIP and prov["sweeps"] == MAX_SWEEPS, "the shipped run used other settings"
+    big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
     for run in [prov] + prov.get("appended", []):  # the first run, then any sizes added to it
         print({k: run[k] for k in ("device", "date", "command")})
 else:

@@ -561,9 +561,13 @@ def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
     np.savez_compressed(path, **out)
 
 
-def load_sweeps(path) -> tuple[dict, dict]:
+def load_sweeps(path, **expected) -> tuple[dict, dict]:
     """``({P: {N: Sweep}}, provenance)`` from a file written by :func:`save_sweeps`, sizes in
-    increasing order (``converged`` is None where the file does not hold it)."""
+    increasing order (``converged`` is None where the file does not hold it).
+
+    ``expected`` settings (e.g. ``flip=0.05, sweeps=400``) must equal the provenance's entries
+    of the same name: results made with other settings raise a ValueError instead of being
+    mixed with yours."""
     with np.load(path) as f:
         if "provenance" not in f.files:
             raise ValueError(f"{path} holds no 'provenance': not a file written by save_sweeps")
@@ -579,6 +583,11 @@ def load_sweeps(path) -> tuple[dict, dict]:
                     f[c] if c in f.files else None,
                 )
         provenance = json.loads(str(f["provenance"]))
+    for name, value in expected.items():
+        if provenance.get(name) != value:
+            raise ValueError(
+                f"{path} was made with {name} = {provenance.get(name)!r}, expected {value!r}"
+            )
     return {P: dict(sorted(s.items())) for P, s in sorted(sweeps.items())}, provenance
 
 

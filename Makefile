@@ -1,7 +1,9 @@
 # Emergence: two commands do everything on a fresh machine.
 #   make book   create .venv, install, execute every chapter (default scale), build the website
-#   make test   install if needed, lint, library tests, every chapter under nbval at ci scale,
-#               and the book build with warnings as errors (without executing the chapters again)
+#   make test   install if needed, lint; the library tests and every chapter under nbval at ci
+#               scale in one run on both cores (each page executed once, its notebook kept);
+#               the book built from those notebooks with warnings as errors; every page of it
+#               checked in headless Chromium
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,9 +11,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHAPTERS := $(shell find chapters -name '*.py' | sort)
 NOTEBOOKS := $(CHAPTERS:.py=.ipynb)
+CI_DIR := _build/ci
+EXECUTED := $(CI_DIR)/executed
+SITE ?= $(CI_DIR)/_build/html
+JOBS ?= $(shell nproc)
+# MathJax, served from the site itself (no CDN): a pinned package, copied into _static
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR := $(VENV)/share/emergence-static/mathjax
+MATHJAX := $(MATHJAX_DIR)/tex-mml-chtml.js
 export XLA_PYTHON_CLIENT_PREALLOCATE := false
 
-.PHONY: install book book-ci test lint test-lib test-notebooks notebooks bench clean
+.PHONY: install book book-ci test lint test-lib test-notebooks test-run site-check notebooks bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (3.11): apt-get install python3 python3-venv"; exit 1; }
@@ -20,40 +30,62 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+$(MATHJAX): | $(STAMP)
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	rm -rf $(MATHJAX_DIR) && tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null \
+	  && tar -xzf mathjax-$(MATHJAX_VERSION).tgz && cd package/es5 && mkdir -p $(CURDIR)/$(MATHJAX_DIR)/output \
+	  && cp -r tex-mml-chtml.js input a11y ui sre adaptors $(CURDIR)/$(MATHJAX_DIR)/ \
+	  && cp -r output/chtml $(CURDIR)/$(MATHJAX_DIR)/output/ && cp ../LICENSE $(CURDIR)/$(MATHJAX_DIR)/ \
+	  && rm -rf $$tmp
+	test -f $(MATHJAX)
 
-# the execution cache keys on the chapters only: drop it when the library changes
-_build/.lib-stamp: $(shell find lib -name '*.py')
-	rm -rf _build/.jupyter_cache
-	mkdir -p _build && touch $@
+install: $(STAMP) $(MATHJAX)
 
-book: install _build/.lib-stamp  ## execute every chapter at the default scale and build the HTML
+# The execution cache is keyed on the scale and on a hash of lib/, data/ and the pins
+# (_ext/book_build.py), so a build never serves another scale's or library's outputs.
+book: install  ## execute every chapter at the default scale and build the HTML
 	EMERGENCE_SCALE=$${EMERGENCE_SCALE:-default} $(BIN)/jupyter-book build . --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-# The test build: warnings are errors. It does not execute the chapters again: test-notebooks
-# (nbval) has just executed every one, and executing them twice doubled `make test`'s time.
-# Rendering of executed outputs is exercised by `make book` and the publishing workflow.
-# (The config copy must sit at the root: local extensions resolve relative to it.)
-book-ci: install
-	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: "off"/' _config.yml > .config-ci.yml
-	grep -q 'execute_notebooks: "off"' .config-ci.yml
-	EMERGENCE_SCALE=ci $(BIN)/jupyter-book build . --config .config-ci.yml -W -n --keep-going --path-output _build/ci
-
 lint: install
-	$(BIN)/ruff check lib tests benchmarks chapters _ext
-	$(BIN)/ruff format --check lib tests benchmarks _ext
-
-test-lib: install
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/ruff check lib tests benchmarks chapters _ext tools
+	$(BIN)/ruff format --check lib tests benchmarks _ext tools
 
 notebooks: install  ## paired .ipynb for local Jupyter use (git-ignored)
 	$(BIN)/jupytext --to ipynb $(CHAPTERS)
 
-test-notebooks: notebooks
-	EMERGENCE_SCALE=ci $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider --timeout=600 $(NOTEBOOKS)
+# One pytest run on both cores: the library tests and every page under nbval, each page's
+# cells on one worker in order (--dist loadfile), pages first (they are the long items).
+# tools/nbrecord.py keeps each executed notebook for book-ci and prints the page times.
+NBVAL := --nbval-lax -p no:cacheprovider -p nbrecord --executed-dir $(EXECUTED) --timeout=600
+test-run: notebooks
+	rm -rf $(EXECUTED)
+	EMERGENCE_SCALE=ci PYTHONPATH=tools $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) $(NOTEBOOKS) tests
 
-test: lint test-lib test-notebooks book-ci
+test-lib: install
+	$(BIN)/python -m pytest tests -q -n $(JOBS) --dist loadfile
+
+test-notebooks: notebooks
+	rm -rf $(EXECUTED)
+	EMERGENCE_SCALE=ci PYTHONPATH=tools $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) $(NOTEBOOKS)
+
+# The test build renders the notebooks nbval just executed (never executing a page again: the
+# config turns execution off, and a page without its executed notebook fails the build), with
+# warnings as errors. (The config copy must sit at the root: local extensions resolve from it.)
+book-ci: install
+	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: "off"/' _config.yml > .config-ci.yml
+	grep -q 'execute_notebooks: "off"' .config-ci.yml
+	EMERGENCE_SCALE=ci EMERGENCE_EXECUTED=$(CURDIR)/$(EXECUTED) $(BIN)/jupyter-book build . \
+	  --config .config-ci.yml -W -n --keep-going --all --path-output $(CI_DIR)
+
+# Every page of a built site in headless Chromium (Debian's): loads, assets, console, math,
+# figures against the executed notebooks, downloads, internal links; screenshots beside it.
+# `make site-check SITE=_build/html` checks the default build.
+site-check: install
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	$(BIN)/python tools/site_check.py $(SITE)
+
+test: lint test-run book-ci site-check
 	@echo "make test: all checks passed"
 
 bench: install  ## kernel benchmarks against NumPy and numba references

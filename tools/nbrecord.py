@@ -1,0 +1,146 @@
+"""pytest plugin: keep the notebooks nbval executes, and time each page.
+
+``make test`` executes every chapter once, under nbval. With ``--executed-dir DIR`` this plugin
+writes each notebook whose every cell passed to ``DIR/<sha256 of the chapter's .py>.ipynb``,
+with the outputs nbval collected and the scale it ran at, which the test build of the book
+then renders (``_ext/book_build.py``), so the site it checks is the site of that one run.
+
+It also records each page's wall time, from its kernel's start to its stop (the way
+``shared/tools/time-pages`` counts, start-up included), in ``DIR/times/``, and prints a table
+of them at the end of the run. Pages run on pytest-xdist workers side by side, so a page's time
+here is measured with the other core busy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+import book_build  # noqa: E402  (the build reads what this writes: one definition of the key)
+
+BUDGET_S = 60.0
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--executed-dir",
+        default=None,
+        help="write each notebook nbval executed without a failure here (for the book build)",
+    )
+
+
+def _is_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell"
+
+
+def _source_of(notebook: Path) -> Path:
+    return notebook.with_suffix(".py")
+
+
+def _page(notebook: Path) -> str:
+    try:
+        return str(notebook.resolve().relative_to(Path.cwd().resolve()).with_suffix(""))
+    except ValueError:
+        return str(notebook.with_suffix(""))
+
+
+def _run_of(parent) -> dict:
+    run = getattr(parent, "_nbrecord", None)
+    if run is None:
+        run = parent._nbrecord = {"t0": time.perf_counter(), "outputs": {}, "failed": False}
+    return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    if _is_cell(item):
+        _run_of(item.parent)  # the first cell's setup starts the kernel: the clock starts here
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if not _is_cell(item):
+        return
+    report = outcome.get_result()
+    run = _run_of(item.parent)
+    if report.failed or report.skipped:
+        run["failed"] = True
+    if call.when == "call" and item.test_outputs is not None:
+        run["outputs"][item.cell_num] = item.test_outputs
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the last cell's teardown also stops the notebook's kernel
+    if not _is_cell(item) or (nextitem is not None and nextitem.parent is item.parent):
+        return
+    run = _run_of(item.parent)
+    seconds = time.perf_counter() - run["t0"]
+    directory = item.config.getoption("executed_dir")
+    if not directory:
+        return
+    notebook = Path(str(item.parent.fspath))
+    page = _page(notebook)
+    directory = Path(directory)
+    times = directory / "times"
+    times.mkdir(parents=True, exist_ok=True)
+    status = "failed" if run["failed"] else "ok"
+    record = {"page": page, "seconds": round(seconds, 1), "status": status}
+    (times / (page.replace("/", "__") + ".json")).write_text(json.dumps(record) + "\n")
+    if run["failed"]:
+        return
+    write_executed(item.parent.nb, run["outputs"], _source_of(notebook), page, directory)
+
+
+def write_executed(nb, outputs: dict, source: Path, page: str, directory: Path) -> Path:
+    """Write ``nb`` with nbval's ``outputs`` (by code-cell number) under the hash of ``source``."""
+    import nbformat
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a copy
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = list(outputs.get(n, []))
+        cell.execution_count = n + 1
+        for out in cell.outputs:
+            if out.get("output_type") == "execute_result":
+                out["execution_count"] = n + 1
+        n += 1
+    nb.metadata["emergence"] = {
+        "page": page,
+        "scale": book_build.scale(),
+        "executed_by": "nbval (make test)",
+    }
+    nbformat.validate(nb)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{book_build.source_hash(source.read_text(encoding='utf-8'))}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    directory = config.getoption("executed_dir")
+    if not directory or hasattr(config, "workerinput"):
+        return
+    rows = [json.loads(p.read_text()) for p in sorted((Path(directory) / "times").glob("*.json"))]
+    if not rows:
+        return
+    tr = terminalreporter
+    scale = os.environ.get("EMERGENCE_SCALE", "") or "default"
+    tr.section(f"page execution times (scale {scale}, kernel start to stop)")
+    for r in sorted(rows, key=lambda r: r["page"]):
+        flag = "  OVER BUDGET" if r["seconds"] > BUDGET_S else ""
+        tr.write_line(f"{r['seconds']:7.1f} s  {r['status']:6s}  {r['page']}{flag}")
+    tr.write_line(
+        f"{sum(r['seconds'] for r in rows):7.1f} s  total over {len(rows)} pages "
+        f"(budget {BUDGET_S:.0f} s a page)"
+    )

@@ -292,7 +292,7 @@ def main(argv=None) -> int:
                 rows.append((status, rel, facts))
                 figures, formulas = facts.get("figures", "-"), facts.get("math", "-")
                 links = len(set(facts.get("links", [])))
-                print(f"{status:4s} {figures:>3} figures {formulas:>4} formulas {links:>4} links  {rel}")
+                print(f"{status:4s} {figures:>3} figures {formulas:>4} formulas {links:>4} links {rel}")
                 for problem in problems:
                     print(f"      {rel}: {problem}")
             browser.close()

@@ -6,8 +6,9 @@ Three things a plain jupyter-book build gets wrong for this book, each fixed her
    on cell sources) nor Sphinx's incremental build (which keys on source files) knows it: a
    ``ci`` build followed by a ``default`` one served the ``ci`` outputs. The execution cache
    therefore lives in ``_build/.jupyter_cache/<scale>-<library hash>`` (a change of scale, of
-   ``lib/``, ``data/`` or the pinned environment gets a cache of its own), and the same key is a
-   Sphinx config value that forces every page to be read again when it changes.
+   ``lib/``, ``data/`` or the pinned environment gets a cache of its own); the cache path is a
+   config value that Sphinx keys its environment on, so a new key also makes it read every page
+   again.
 2. **Executing once.** ``make test`` executes every chapter under nbval, which saves each
    executed notebook (``tools/nbrecord.py``). With ``EMERGENCE_EXECUTED`` pointing at those
    notebooks, :func:`read_py` hands the build the executed notebook of each ``.py`` chapter
@@ -104,7 +105,6 @@ def read_py(text: str, fmt: str = "py:percent"):
 
 def _config_inited(app, config) -> None:
     key = build_key(Path(app.confdir))
-    config.emergence_build_key = key
     # one execution cache per key; caches of the same scale with another key are stale
     base = Path(app.outdir).parent / ".jupyter_cache"
     if config.nb_execution_cache_path:
@@ -148,8 +148,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
-    # rebuild="env": a new key (scale or library) makes Sphinx read every page again
-    app.add_config_value("emergence_build_key", "", "env")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     # early: a handler that returns a template name ends the event for those after it

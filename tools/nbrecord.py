@@ -27,6 +27,17 @@ import book_build  # noqa: E402  (the build reads what this writes: one definiti
 BUDGET_S = 60.0
 
 
+def _cache_entries() -> tuple[str, int]:
+    from emergence import runtime
+
+    d = runtime.compilation_cache_dir()
+    return (str(d), sum(1 for _ in d.iterdir()) if d and d.is_dir() else 0) if d else ("off", 0)
+
+
+def pytest_configure(config):
+    config._nbrecord_cache_at_start = _cache_entries()
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--executed-dir",

@@ -4,6 +4,7 @@ Submodules
 ----------
 scale     the EMERGENCE_SCALE knob (``ci`` | ``default`` | ``full``)
 style     the book's matplotlib style
+runtime   JAX's persistent compilation cache (on at import; EMERGENCE_JAX_CACHE=off turns it off)
 claims    executable claim checks and the claims ledger
 inference convergence diagnostics that can fail
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
@@ -13,7 +14,9 @@ hopfield  associative memories: Hebbian networks of any order P, zero-T and Glau
           the replica-symmetric capacity of Hopfield's network
 """
 
-from emergence import claims, scale, style
+from emergence import claims, runtime, scale, style
 
-__all__ = ["claims", "scale", "style"]
+runtime.enable_compilation_cache()
+
+__all__ = ["claims", "runtime", "scale", "style"]
 __version__ = "0.1.0"

@@ -85,7 +85,13 @@ site-check: install
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python tools/site_check.py $(SITE)
 
-test: lint test-run book-ci site-check
+# The phases one after the other, each timed; at the end, the phase and page times.
+PHASES := $(CI_DIR)/phase-times.txt
+test:
+	@mkdir -p $(CI_DIR) && rm -f $(PHASES) && for phase in install lint test-run book-ci site-check; do \
+	  start=$$(date +%s.%N); $(MAKE) --no-print-directory $$phase || exit 1; \
+	  echo "$$phase $$(awk "BEGIN {print $$(date +%s.%N) - $$start}")" >> $(PHASES); done
+	@$(BIN)/python tools/nbrecord.py $(EXECUTED) $(PHASES)
 	@echo "make test: all checks passed"
 
 bench: install  ## kernel benchmarks against NumPy and numba references

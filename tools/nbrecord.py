@@ -138,20 +138,59 @@ def write_executed(nb, outputs: dict, source: Path, page: str, directory: Path) 
     return path
 
 
+def page_table(directory) -> list[str]:
+    """The page-time table of a run that wrote to ``directory`` (empty if none)."""
+    rows = [json.loads(p.read_text()) for p in sorted((Path(directory) / "times").glob("*.json"))]
+    lines = []
+    for r in sorted(rows, key=lambda r: r["page"]):
+        flag = "  OVER BUDGET" if r["seconds"] > BUDGET_S else ""
+        lines.append(f"{r['seconds']:7.1f} s  {r['status']:6s}  {r['page']}{flag}")
+    if rows:
+        total = sum(r["seconds"] for r in rows)
+        lines.append(f"{total:7.1f} s  total over {len(rows)} pages (budget {BUDGET_S:.0f} s a page)")
+    return lines
+
+
 def pytest_terminal_summary(terminalreporter, config):
     directory = config.getoption("executed_dir")
     if not directory or hasattr(config, "workerinput"):
         return
-    rows = [json.loads(p.read_text()) for p in sorted((Path(directory) / "times").glob("*.json"))]
-    if not rows:
+    lines = page_table(directory)
+    if not lines:
         return
     tr = terminalreporter
     scale = os.environ.get("EMERGENCE_SCALE", "") or "default"
     tr.section(f"page execution times (scale {scale}, kernel start to stop)")
-    for r in sorted(rows, key=lambda r: r["page"]):
-        flag = "  OVER BUDGET" if r["seconds"] > BUDGET_S else ""
-        tr.write_line(f"{r['seconds']:7.1f} s  {r['status']:6s}  {r['page']}{flag}")
+    for line in lines:
+        tr.write_line(line)
+    where, before = config._nbrecord_cache_at_start
+    after = _cache_entries()[1]
     tr.write_line(
-        f"{sum(r['seconds'] for r in rows):7.1f} s  total over {len(rows)} pages "
-        f"(budget {BUDGET_S:.0f} s a page)"
+        f"JAX compilation cache {where}: {before} entries before this run, {after} after "
+        "(none before: every compilation was cold, the slowest case)"
     )
+
+
+def main(argv=None) -> int:
+    """``python tools/nbrecord.py EXECUTED_DIR [PHASES_FILE]``: print the phase and page times
+    at the end of ``make test``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("executed", type=Path)
+    ap.add_argument("phases", type=Path, nargs="?")
+    args = ap.parse_args(argv)
+    if args.phases and args.phases.exists():
+        print("make test, time per phase:")
+        rows = [line.split() for line in args.phases.read_text().splitlines() if line.strip()]
+        for name, seconds in rows:
+            print(f"{float(seconds):7.1f} s  {name}")
+        print(f"{sum(float(s) for _, s in rows):7.1f} s  in all")
+    print("page execution times (scale ci, kernel start to stop, two pages at a time):")
+    for line in page_table(args.executed) or ["  (no page ran)"]:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

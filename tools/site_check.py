@@ -10,6 +10,7 @@ Playwright; no browser is downloaded) and checks, per page:
   prose, and no math element is left untypeset;
 - the number of figures on the page equals the number of image outputs in its executed
   notebook, and every figure has loaded; no figure is shown as a bare ``<Figure size ...>``;
+  every cell that draws a figure (``plt.subplots``, ``plt.figure``, ``az.plot_*``) shows one;
 - the download menu offers the page's ``.py`` and ``.ipynb``, both resolve, and the notebook
   carries the page's figures;
 - every internal link resolves, anchors included.
@@ -127,6 +128,27 @@ class Fetcher:
         return anchor in self.ids[url]
 
 
+# a cell that calls one of these draws a figure, and must show it
+FIGURE_CALL = re.compile(r"\b(plt\.(subplots|figure|subplot_mosaic)|az\.plot_\w+)\(")
+
+
+def figureless_cells(notebook: dict) -> list[int]:
+    """Code cells (numbered from 0) that draw a figure but have no image output."""
+    missing, n = [], -1
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        n += 1
+        if HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        source = "".join(cell.get("source", ""))
+        if FIGURE_CALL.search(source) and not any(
+            any(m in out.get("data", {}) for m in IMAGE_MIMES) for out in cell.get("outputs", [])
+        ):
+            missing.append(n)
+    return missing
+
+
 def image_outputs(notebook: dict) -> int:
     """Image outputs of a notebook's code cells, those the page hides excluded."""
     n = 0
@@ -212,7 +234,10 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
 
     notebook_path = executed / rel.replace(".html", ".ipynb")
     if notebook_path.exists():
-        expected = image_outputs(json.loads(notebook_path.read_text()))
+        notebook = json.loads(notebook_path.read_text())
+        for n in figureless_cells(notebook):
+            problems.append(f"code cell {n} draws a figure but shows no image")
+        expected = image_outputs(notebook)
         facts["expected_figures"] = expected
         if facts["figures"] != expected:
             problems.append(

@@ -132,8 +132,9 @@ class Fetcher:
 FIGURE_CALL = re.compile(r"\b(plt\.(subplots|figure|subplot_mosaic)|az\.plot_\w+)\(")
 
 
-def figureless_cells(notebook: dict) -> list[int]:
-    """Code cells (numbered from 0) that draw a figure but have no image output."""
+def figureless_cells(notebook: dict) -> list[tuple[int, str]]:
+    """Code cells (numbered from 0, with their first line) that draw a figure but have no image
+    output."""
     missing, n = [], -1
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -145,7 +146,7 @@ def figureless_cells(notebook: dict) -> list[int]:
         if FIGURE_CALL.search(source) and not any(
             any(m in out.get("data", {}) for m in IMAGE_MIMES) for out in cell.get("outputs", [])
         ):
-            missing.append(n)
+            missing.append((n, source.strip().splitlines()[0][:60]))
     return missing
 
 
@@ -235,8 +236,8 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
     notebook_path = executed / rel.replace(".html", ".ipynb")
     if notebook_path.exists():
         notebook = json.loads(notebook_path.read_text())
-        for n in figureless_cells(notebook):
-            problems.append(f"code cell {n} draws a figure but shows no image")
+        for n, first_line in figureless_cells(notebook):
+            problems.append(f"code cell {n} ({first_line!r}) draws a figure but shows no image")
         expected = image_outputs(notebook)
         facts["expected_figures"] = expected
         if facts["figures"] != expected:

@@ -165,9 +165,9 @@ def pytest_terminal_summary(terminalreporter, config):
         tr.write_line(line)
     where, before = config._nbrecord_cache_at_start
     after = _cache_entries()[1]
+    state = "cold: every compilation ran" if before == 0 else "warm: compiled programs loaded from disk"
     tr.write_line(
-        f"JAX compilation cache {where}: {before} entries before this run, {after} after "
-        "(none before: every compilation was cold, the slowest case)"
+        f"JAX compilation cache {where}: {before} entries before this run, {after} after ({state})"
     )
 
 

@@ -1,6 +1,6 @@
 """How the book is built: scale-keyed execution, pages from nbval's run, math served locally.
 
-Three things a plain jupyter-book build gets wrong for this book, each fixed here:
+Four things a plain jupyter-book build gets wrong for this book, each fixed here:
 
 1. **The scale.** Every chapter reads ``EMERGENCE_SCALE``, but neither jupyter-cache (which keys
    on cell sources) nor Sphinx's incremental build (which keys on source files) knows it: a
@@ -15,7 +15,10 @@ Three things a plain jupyter-book build gets wrong for this book, each fixed her
    instead of its bare source, after checking that it was executed from exactly this source at
    this scale; the test build runs with execution off, so nothing runs twice, and a page that
    nbval did not execute fails the build.
-3. **Math without the network.** MathJax is installed from a pinned package (``make install``
+3. **The executed notebook on a cached build.** myst-nb writes a page's notebook without its
+   outputs when they came from the cache; :func:`_complete_executed_copy` writes them back, so
+   the download menu's ``.ipynb`` is the executed one after every build.
+4. **Math without the network.** MathJax is installed from a pinned package (``make install``
    puts it in ``.venv/share/emergence-static/mathjax``) and copied into the site's
    ``_static``; without it the build warns (an error under ``-W``).
 """
@@ -123,6 +126,29 @@ def _config_inited(app, config) -> None:
         config.mathjax_path = MATHJAX
 
 
+def _complete_executed_copy(app, doctree) -> None:
+    """Put the outputs into ``jupyter_execute/<page>.ipynb`` when they came from the cache.
+
+    On a cache hit myst-nb renders the cached outputs but writes the page's notebook *without*
+    them (it writes its input, not the merged copy), so after any cached build the download
+    menu's ``.ipynb`` was empty. Write the merged notebook instead."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    config = app.env.mystnb_config
+    path = Path(app.outdir).parent / "jupyter_execute" / f"{app.env.docname}.ipynb"
+    if config.execution_mode != "cache" or not path.exists():
+        return
+    nb = nbformat.read(path, as_version=4)
+    if any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+        return
+    try:
+        _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(nb)
+    except KeyError:
+        return
+    nbformat.write(merged, path)
+
+
 def _builder_inited(app) -> None:
     if app.builder.format == "html" and app.config.mathjax_path != MATHJAX:
         from sphinx.util import logging
@@ -150,6 +176,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
+    app.connect("doctree-read", _complete_executed_copy)
     # early: a handler that returns a template name ends the event for those after it
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

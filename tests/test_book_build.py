@@ -61,13 +61,15 @@ def _make_book(root: Path) -> None:
     (root / "probe.py").write_text(PAGE)
 
 
-def _build(root: Path, scale: str | None, **env) -> str:
+def _build(root: Path, scale: str | None, *args, **env) -> str:
     e = {k: v for k, v in os.environ.items() if k not in ("EMERGENCE_SCALE", "EMERGENCE_EXECUTED")}
     if scale is not None:
         e["EMERGENCE_SCALE"] = scale
     e.update(env)
     jb = Path(sys.executable).parent / "jupyter-book"
-    r = subprocess.run([str(jb), "build", str(root)], env=e, capture_output=True, text=True, cwd=root)
+    r = subprocess.run(
+        [str(jb), "build", str(root), *args], env=e, capture_output=True, text=True, cwd=root
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return (root / "_build" / "html" / "probe.html").read_text()
 
@@ -97,6 +99,16 @@ def test_a_library_change_executes_the_page_again(book):
     assert "library says two" in html and "library says one" not in html
     # the stale cache of that scale is dropped, not kept beside the new one
     assert len(list((book / "_build" / ".jupyter_cache").glob("ci-*"))) == 1
+
+
+def test_a_cached_build_offers_the_executed_notebook(book):
+    """On a cache hit myst-nb wrote the page's notebook without outputs: the download was empty."""
+    _build(book, "ci")
+    html = _build(book, "ci", "--all")  # every page read again, its outputs from the cache
+    assert "built at scale ci" in html
+    nb = nbformat.read(book / "_build" / "jupyter_execute" / "probe.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "built at scale ci" in text
 
 
 def test_build_key_follows_scale_and_inputs(tmp_path, monkeypatch):

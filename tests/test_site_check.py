@@ -81,3 +81,13 @@ def test_pages_skip_the_sites_own_folders(tmp_path):
         "chapters/a.html",
         "index.html",
     ]
+
+
+def test_a_result_shown_after_a_semicolon_is_named():
+    result = nbformat.v4.new_output("execute_result", data={"text/plain": "array([[<Axes: >]])"})
+    nb = _notebook(
+        ("az.plot_trace(idata);", [result, _image()], []),
+        ("ax.set_title('t')", [result], []),  # no ';': Jupyter shows it too
+        ("x = 1;  ", [], []),
+    )
+    assert site_check.unsuppressed_results(nb) == [(0, "az.plot_trace(idata);")]

@@ -36,6 +36,27 @@ def _cache_entries() -> tuple[str, int]:
 
 def pytest_configure(config):
     config._nbrecord_cache_at_start = _cache_entries()
+    _execute_like_jupyter()
+
+
+def _execute_like_jupyter() -> None:
+    """Make nbval execute cells as Jupyter and myst-nb do, with ``store_history=True``.
+
+    nbval sends every cell with ``store_history=False``. IPython then cannot tell that a cell's
+    last line ends in ``;`` (it reads that from the history), so the page built from nbval's
+    run showed results that Jupyter suppresses (``az.plot_trace(...);`` printed an array of
+    Axes), and ``_``, ``Out`` and the execution counts differed from a reader's run."""
+    try:
+        from nbval.kernel import RunningKernel
+    except ImportError:
+        return
+
+    def execute_cell_input(self, cell_input, allow_stdin=None):
+        return self.kc.execute(
+            cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
+        )
+
+    RunningKernel.execute_cell_input = execute_cell_input
 
 
 def pytest_addoption(parser):

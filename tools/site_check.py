@@ -10,7 +10,8 @@ Playwright; no browser is downloaded) and checks, per page:
   prose, and no math element is left untypeset;
 - the number of figures on the page equals the number of image outputs in its executed
   notebook, and every figure has loaded; no figure is shown as a bare ``<Figure size ...>``;
-  every cell that draws a figure (``plt.subplots``, ``plt.figure``, ``az.plot_*``) shows one;
+  every cell that draws a figure (``plt.subplots``, ``plt.figure``, ``az.plot_*``) shows one,
+  and no cell ending in ``;`` shows its result (the page was executed as Jupyter executes);
 - the download menu offers the page's ``.py`` and ``.ipynb``, both resolve, and the notebook
   carries the page's figures;
 - every internal link resolves, anchors included.
@@ -150,6 +151,21 @@ def figureless_cells(notebook: dict) -> list[tuple[int, str]]:
     return missing
 
 
+def unsuppressed_results(notebook: dict) -> list[tuple[int, str]]:
+    """Code cells whose last line ends in ``;`` but that still show a result (Jupyter hides it:
+    a notebook executed differently from a reader's run)."""
+    found, n = [], -1
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        n += 1
+        lines = "".join(cell.get("source", "")).strip().splitlines()
+        if lines and lines[-1].rstrip().endswith(";"):
+            if any(out.get("output_type") == "execute_result" for out in cell.get("outputs", [])):
+                found.append((n, lines[0][:60]))
+    return found
+
+
 def image_outputs(notebook: dict) -> int:
     """Image outputs of a notebook's code cells, those the page hides excluded."""
     n = 0
@@ -238,6 +254,8 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
         notebook = json.loads(notebook_path.read_text())
         for n, first_line in figureless_cells(notebook):
             problems.append(f"code cell {n} ({first_line!r}) draws a figure but shows no image")
+        for n, first_line in unsuppressed_results(notebook):
+            problems.append(f"code cell {n} ({first_line!r}) ends in ';' but shows its result")
         expected = image_outputs(notebook)
         facts["expected_figures"] = expected
         if facts["figures"] != expected:

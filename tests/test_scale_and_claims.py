@@ -75,3 +75,20 @@ def test_bad_claims_and_samples():
         claims.assess(CLAIM, np.full(200, np.nan))
     with pytest.raises(ValueError, match="unknown verdict"):
         claims.check(CLAIM, np.full(200, 0.5), expect="true")
+
+
+def test_verdict_renders_short_and_escaped(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMERGENCE_SCALE", "ci")
+    claim = claims.Claim(
+        "test/chapter", "A <paper> & co", "crossover u* = A*/L^2", 0.1, interval=(0.05, 0.15)
+    )
+    x = np.random.default_rng(1).normal(0.1, 0.005, 2000)
+    v = claims.check(claim, x, expect="reproduced", directory=tmp_path)
+    text = str(v)
+    assert text.splitlines()[0] == "crossover u* = A*/L^2: REPRODUCED at scale ci"
+    assert max(len(line) for line in text.splitlines()) < 100
+    page = v._repr_html_()
+    assert 'class="admonition tip emergence-verdict"' in page
+    assert "u* = A*/L^2" in page and "A &lt;paper&gt; &amp; co" in page  # escaped, no Markdown
+    v2 = claims.check(claim, x + 1, expect="not reproduced", directory=tmp_path)
+    assert 'class="admonition danger' in v2._repr_html_()

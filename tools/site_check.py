@@ -12,6 +12,8 @@ Playwright; no browser is downloaded) and checks, per page:
   notebook, and every figure has loaded; no figure is shown as a bare ``<Figure size ...>``;
   every cell that draws a figure (``plt.subplots``, ``plt.figure``, ``az.plot_*``) shows one,
   and no cell ending in ``;`` shows its result (the page was executed as Jupyter executes);
+- no output is a stray repr (``Text(...)``, ``<matplotlib.legend.Legend ...>``,
+  ``np.float64(...)``), a warning, or a printed line too long for the output box;
 - the download menu offers the page's ``.py`` and ``.ipynb``, both resolve, and the notebook
   carries the page's figures;
 - every internal link resolves, anchors included.
@@ -166,6 +168,42 @@ def unsuppressed_results(notebook: dict) -> list[tuple[int, str]]:
     return found
 
 
+# what a reader should never see in an output: an artist's or a NumPy scalar's repr (a cell that
+# ends in a plotting call without ';'), and warnings
+STRAY_REPR = re.compile(
+    r"^(Text\(|<matplotlib\.|\[<matplotlib\.|array\(\[\[?<Axes|<Axes|\(<Figure|np\.(float|int|bool_)\w*\()"
+)
+WARNING = re.compile(r"\b\w*Warning\b")
+MAX_LINE = 110  # characters of printed output that fit the page's output box without scrolling
+
+
+def output_problems(notebook: dict) -> list[str]:
+    """Stray reprs, warnings and over-long printed lines in a notebook's outputs."""
+    problems, n = [], -1
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        n += 1
+        if HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        first = "".join(cell.get("source", "")).strip().splitlines()[:1] or [""]
+        where = f"code cell {n} ({first[0][:50]!r})"
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            plain = "".join(data.get("text/plain", ""))
+            if out.get("output_type") == "execute_result" and set(data) == {"text/plain"}:
+                if STRAY_REPR.match(plain):
+                    problems.append(f"{where} shows a stray repr: {plain.splitlines()[0][:70]}")
+            if out.get("output_type") == "stream":
+                text = "".join(out.get("text", ""))
+                if out.get("name") == "stderr" and WARNING.search(text):
+                    problems.append(f"{where} shows a warning: {WARNING.search(text).group(0)}")
+                longest = max((len(line) for line in text.splitlines()), default=0)
+                if longest > MAX_LINE:
+                    problems.append(f"{where} prints a {longest}-character line (at most {MAX_LINE})")
+    return problems
+
+
 def image_outputs(notebook: dict) -> int:
     """Image outputs of a notebook's code cells, those the page hides excluded."""
     n = 0
@@ -254,6 +292,7 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
         notebook = json.loads(notebook_path.read_text())
         for n, first_line in figureless_cells(notebook):
             problems.append(f"code cell {n} ({first_line!r}) draws a figure but shows no image")
+        problems += output_problems(notebook)
         for n, first_line in unsuppressed_results(notebook):
             problems.append(f"code cell {n} ({first_line!r}) ends in ';' but shows its result")
         expected = image_outputs(notebook)

@@ -206,7 +206,7 @@ for i, (L, r) in enumerate(runs.items()):
 ax.set_xlabel("avalanche size s (topplings)")
 ax.set_ylabel("P(s) (per unit size, per grain)")
 ax.legend(title="lattice side")
-ax.set_title("Avalanche-size distribution")
+ax.set_title("Avalanche-size distribution");
 
 # %% [markdown]
 # ### The site-activity distribution
@@ -258,7 +258,7 @@ for ax in axes:
     ax.set_ylabel(r"$L^2 P(A, L) = F(u)$")
 axes[0].legend()
 axes[0].set_title("log–log: the small-u behaviour")
-axes[1].set_title("log–linear: the large-u cutoff")
+axes[1].set_title("log–linear: the large-u cutoff");
 
 # %% [markdown]
 # The curves are **not** $\propto u^{-1/2}$: they *rise* at the smallest $u$, are flat over
@@ -285,7 +285,7 @@ for i, (L, r) in enumerate(runs.items()):
 ax.set_xlabel(r"$u = T/L^2$ (topplings of a site per $L^2$ grains, divided by $L^2$)")
 ax.set_ylabel("fraction of sites with activity below u")
 ax.set_title("Topplings per site: simulation vs Dhar's exact means")
-ax.legend()
+ax.legend();
 
 # %% [markdown]
 # ## Inference
@@ -386,7 +386,7 @@ for ax, (L, h) in zip(axes, histograms.items(), strict=True):
     ax.set_xlabel(r"$u = A/L^2$")
     ax.set_xlim(0, 0.11)
 axes[0].set_ylabel("sites per bin (all windows)")
-axes[0].legend()
+axes[0].legend();
 
 # %% [markdown]
 # The check is informative, not flattering. With $\theta$ free the model places each $L$'s cutoff

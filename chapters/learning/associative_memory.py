@@ -52,10 +52,11 @@ import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 import numpyro.distributions as dist
+from IPython.display import display
 from jax.scipy.special import ndtr
 from numpyro.infer import MCMC, NUTS, init_to_median
 
-from emergence import claims, hopfield, inference, scale, style
+from emergence import claims, data, hopfield, inference, scale, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -243,8 +244,7 @@ fig.colorbar(im, ax=axes, label="mean final overlap m");
 DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
 if DATA.exists():
     big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
-    for run in [prov] + prov.get("appended", []):  # the first run, then any sizes added to it
-        print({k: run[k] for k in ("device", "date", "command")})
+    print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None
     print(f"{DATA.name} not found: only this chapter's runs are fitted")
@@ -442,10 +442,10 @@ def alpha_claim(label):
                         note=f"probit finite-size scaling of retrieval (final m > {RETRIEVED}) from {FLIP:.0%} flips")
 
 
-print(claims.check(alpha_claim("this run"), post_2["alpha_inf"][:, 0],
+display(claims.check(alpha_claim("this run"), post_2["alpha_inf"][:, 0],
                    expect={"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"}))
 if big is not None:
-    print(claims.check(alpha_claim(f"shipped run, N <= {max(big[2])}"), post_2["alpha_inf"][:, 1], expect="reproduced"))
+    display(claims.check(alpha_claim(f"shipped run, N <= {max(big[2])}"), post_2["alpha_inf"][:, 1], expect="reproduced"))
 
 # %%
 print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")

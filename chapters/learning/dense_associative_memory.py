@@ -54,12 +54,13 @@ import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 import numpyro.distributions as dist
+from IPython.display import display
 from jax.scipy.special import ndtr
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import MCMC, NUTS, init_to_median
 from sklearn.datasets import load_digits
 
-from emergence import claims, hopfield, inference, scale, style
+from emergence import claims, data, hopfield, inference, scale, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -181,7 +182,7 @@ q = first100 @ first100.T / N_D
 off = np.abs(q[~np.eye(100, dtype=bool)])
 rand100 = np.asarray(hopfield.random_patterns(jax.random.fold_in(key, 64), 100, N_D), float)
 q_rand = np.abs((rand100 @ rand100.T / N_D)[~np.eye(100, dtype=bool)])
-print(f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patterns {off.mean():.2f} "
+print(f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patterns {off.mean():.2f}\n"
       f"(random patterns: {q_rand.mean():.2f}, about sqrt(2/(pi N)) = {np.sqrt(2 / np.pi / N_D):.2f})")
 
 # %% [markdown]
@@ -270,8 +271,7 @@ fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exa
 DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
 if DATA.exists():
     big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
-    for run in [prov] + prov.get("appended", []):  # the first run, then any sizes added to it
-        print({k: run[k] for k in ("device", "date", "command")})
+    print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None
     print(f"{DATA.name} not found: only this section's runs are fitted")
@@ -455,13 +455,13 @@ def gamma_claim(P, label):
 
 
 for j, P in enumerate(ORDERS):
-    print(claims.check(gamma_claim(P, "this run"), np.asarray(post_d["gamma"][:, 0, 2, j]),
+    display(claims.check(gamma_claim(P, "this run"), np.asarray(post_d["gamma"][:, 0, 2, j]),
                        expect={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"}))
 
 # %%
 if big is not None:
     for j, P in enumerate(ORDERS):
-        print(claims.check(gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
+        display(claims.check(gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
                            np.asarray(post_d["gamma"][:, 1, 2, j]), expect="reproduced"))
 
 # %%

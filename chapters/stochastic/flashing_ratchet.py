@@ -59,6 +59,7 @@ import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 import numpyro.distributions as dist
+from IPython.display import display
 from jax.scipy.linalg import expm
 from jax.scipy.special import gammaln
 from matplotlib.ticker import MaxNLocator, NullFormatter
@@ -166,7 +167,7 @@ def square(x, n=N_SITES):
 PI_TRUE = markov.stationary(Q_TRUE)
 J_TRUE = ring_current(Q_TRUE)
 SIGMA_TRUE = markov.entropy_production(Q_TRUE)
-print("stationary distribution:", dict(zip(LABELS, PI_TRUE.round(4), strict=True)))
+print("stationary distribution:", ", ".join(f"{s} {p:.4f}" for s, p in zip(LABELS, PI_TRUE, strict=True)))
 print(f"current (mean velocity) J = {J_TRUE:.5f} sites per unit time (negative: towards the steep side)")
 print(f"one turn of the ring every {N_SITES / abs(J_TRUE):.0f} time units, "
       f"{float(-(PI_TRUE * np.diag(Q_TRUE)).sum()):.2f} jumps per unit time")
@@ -252,7 +253,6 @@ ax.bar(np.arange(6) + w / 2, dwell / dwell.sum(), w, label="simulated time fract
 ax.set_xticks(range(6), LABELS)
 ax.set(xlabel="state (site, potential $\\pm$)", ylabel="probability", title="stationary occupation")
 ax.legend(fontsize=8)
-fig.tight_layout()
 
 final = disp[np.arange(N_SHOW), np.asarray(show.n_jumps)] / T_SHOW
 print(f"simulated: {int(counts.sum())} jumps in total time {N_SHOW * T_SHOW:.0f}")
@@ -315,8 +315,7 @@ axes[0].set(xscale="log", xlabel="switching rate $r$ ($\\Gamma$)", ylabel="curre
 axes[1].set(xscale="log", yscale="log", xlabel="switching rate $r$ ($\\Gamma$)", ylim=(1e-3, None),
             ylabel="$\\sigma$ ($k_B$ per $1/\\Gamma$)", title="the entropy production rises to a plateau")
 axes[0].legend(fontsize=8)
-axes[1].legend(fontsize=8)
-fig.tight_layout()
+axes[1].legend(fontsize=8);
 
 # %% [markdown]
 # The simulated points follow the exact curves. Note how much harder the current is to measure
@@ -447,8 +446,7 @@ for b in parts["bodies"]:
 axes[1].axhline(1.0, color="k", lw=1, label="data")
 axes[1].set_xticks([1, 2, 3], ["hops, on", "hops, off", "switches"])
 axes[1].set(ylabel="replicated / observed count", title="jumps of each kind")
-axes[1].legend(fontsize=8)
-fig.tight_layout()
+axes[1].legend(fontsize=8);
 
 # %% [markdown]
 # ### How the posterior narrows with data
@@ -478,8 +476,7 @@ axes[2].set(xlabel="total observed time $T$ ($1/\\Gamma$)", ylabel="posterior st
 axes[2].set_xticks(Ts, [f"{T:.0f}" for T in Ts])
 axes[2].xaxis.set_minor_formatter(NullFormatter())
 axes[2].legend(fontsize=8)
-fig.suptitle("Posteriors of the entropy production and the cycle affinity as the data grow")
-fig.tight_layout()
+fig.suptitle("Posteriors of the entropy production and the cycle affinity as the data grow");
 
 # %% [markdown]
 # ## Inference from sparse, noisy snapshots
@@ -563,10 +560,9 @@ for ax, (name, label, true) in zip(axes, panels, strict=True):
     ax.xaxis.set_major_locator(MaxNLocator(4))
 axes[0].set_ylabel("posterior density")
 handles, labels_ = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels_, loc="upper center", ncol=3, fontsize=9, frameon=False, bbox_to_anchor=(0.5, 0.93))
 fig.suptitle(f"Snapshots every $\\Delta t = {DT:g}$ read with error rate $\\varepsilon = {EPS_TRUE:g}$, "
-             "against complete paths", y=0.99)
-fig.tight_layout(rect=(0, 0, 1, 0.85))
+             "against complete paths")
+fig.legend(handles, labels_, loc="outside upper center", ncol=3, fontsize=9, frameon=False)
 for name in ("V", "r", "gamma", "eps"):
     lo, hi = claims.hdi(post_snap[name])
     print(f"{name:6s} snapshots: mean {post_snap[name].mean():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]")
@@ -729,8 +725,9 @@ for i, (name, Q) in enumerate(cases.items()):
     db_results[name] = res = detailed_balance_test(p, Q.shape[0], SIZES["fit_time"], seed=30 + i)
     db_broad[name] = detailed_balance_test(p, Q.shape[0], SIZES["fit_time"], seed=40 + i, prior=BROAD)
     print(f"{name:22s} {res['states']} states, {res['links']} links: log10 K = {res['log10_K']:+8.2f}, "
-          f"P(detailed balance | data) = {fmt_prob(res['log10_p_db'])}   [importance sampling: ESS {res['is_ess']:.0f} "
-          f"of {SIZES['is_draws']}, relative error {res['is_rel_err']:.1e}]")
+          f"P(detailed balance | data) = {fmt_prob(res['log10_p_db'])}\n"
+          f"{'':22s} importance sampling: ESS {res['is_ess']:.0f} of {SIZES['is_draws']}, "
+          f"relative error {res['is_rel_err']:.1e}")
 print("with the broader priors:", ", ".join(f"{k[:3]} log10 K = {v['log10_K']:+.2f}" for k, v in db_broad.items()))
 
 # %% [markdown]
@@ -772,8 +769,7 @@ for ax, (name, res) in zip(axes, db_results.items(), strict=True):
         ax.axvline(exact, color=style.color(k), ls=":", lw=1)
     ax.set(title=f"{name}: P(DB | data) = {fmt_prob(res['log10_p_db'])}", xlabel="cycle affinity ($k_BT$); dotted: exact")
     ax.legend(fontsize=7)
-axes[0].set_ylabel("posterior density ($M_1$)")
-fig.tight_layout()
+axes[0].set_ylabel("posterior density ($M_1$)");
 
 # %% [markdown]
 # In the ratchet the square cycles carry affinities $-V/2, -V/2, +V$, recovered here from the
@@ -816,7 +812,7 @@ verdicts = [
                  der_paths["J"], expect="reproduced"),
 ]
 for v in verdicts:
-    print(v)
+    display(v)
 
 # %% [markdown]
 # **The detailed-balance test** must find the violation in the ratchet and must not claim one
@@ -833,7 +829,7 @@ for name in ("(b) no switching", "(c) flat potential"):
     if not db_results[name]["log10_K"] < 0:
         raise AssertionError(f"the test claims broken detailed balance in the equilibrium case {name}: "
                              f"log10 K = {db_results[name]['log10_K']:.2f}")
-print(f"{PAPER_DB}: the detailed-balance test answers correctly in all three cases")
+print(f"{PAPER_DB}:\n  the detailed-balance test answers correctly in all three cases")
 
 # %%
 print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")

@@ -54,7 +54,7 @@ import numpyro.distributions as dist
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import MCMC, NUTS, init_to_median
 
-from emergence import claims, inference, langevin, scale, style
+from emergence import claims, data, inference, langevin, scale, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -136,8 +136,7 @@ for j, name in enumerate(STAGE_NAMES):
     axes[1].text(0.125 + 0.25 * j, 1.08, name, ha="center", fontsize=8)
 axes[1].set(xlabel="$t/\\tau$", ylabel="protocol", ylim=(-0.05, 1.4))
 axes[1].legend(loc="center left", fontsize=8)
-fig.suptitle("The erasure protocol")
-fig.tight_layout()
+fig.suptitle("The erasure protocol");
 
 # %% [markdown]
 # ## Work and heat along a trajectory
@@ -183,7 +182,6 @@ for ax in axes:
 axes[0].set(ylabel="position $x$", title="12 erasures at $\\tau = 16$ (colour: initial bit)")
 axes[1].set(ylabel="cumulative work $W(t)$ ($k_BT$)", title="the work each one costs")
 axes[1].legend()
-fig.tight_layout()
 
 residual = np.asarray(run.first_law_residual[-1])
 print(f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max():.3f} kT "
@@ -280,8 +278,7 @@ for ax, tau in zip(axes, (fast, slow), strict=True):
     ax.set(yscale="log", xlabel="work per erasure $W$ ($k_BT$)", ylabel="trajectories",
            title=f"$\\tau = {tau:g}$: success $p = {d['erased'].mean():.3f}$")
     ax.legend(fontsize=8)
-fig.suptitle("Work distributions of a fast and a slow erasure")
-fig.tight_layout()
+fig.suptitle("Work distributions of a fast and a slow erasure");
 
 # %% [markdown]
 # A fast erasure costs several $k_BT$ with a broad distribution, and fails often: the particle
@@ -308,8 +305,7 @@ axes[1].plot(taus[~seen], np.full((~seen).sum(), 3.0 / n_traj), "v", color=style
              label="no failure: 95% upper limit $3/n$")
 axes[1].legend(fontsize=8)
 axes[1].set(xscale="log", yscale="log", xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
-            ylabel="failure probability $1 - p$", title="and failures become rare")
-fig.tight_layout()
+            ylabel="failure probability $1 - p$", title="and failures become rare");
 
 # %% [markdown]
 # ## Partial erasure
@@ -345,8 +341,7 @@ for tilt, p, m, _ in partial:
     ax.annotate(f"{tilt:g}", (p, m), textcoords="offset points", xytext=(-12, 4), fontsize=7)
 ax.set(xlabel="success probability $p$", ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
        title="Partial erasure: the generalized Landauer bound")
-ax.legend(fontsize=8, loc="upper left")
-fig.tight_layout()
+ax.legend(fontsize=8, loc="upper left");
 
 # %% [markdown]
 # Every ensemble lies above the bound, by the dissipation of a finite-time protocol. This is a
@@ -494,8 +489,7 @@ for j, ax in enumerate(np.atleast_1d(axes)):
     ax.set(yscale="log", ylim=(0.7, None), title=f"$\\tau = {fit_taus[j]:g}$", xlabel="$W$ ($k_BT$)")
 np.atleast_1d(axes)[0].set_ylabel("trajectories per bin")
 np.atleast_1d(axes)[-1].legend(fontsize=7, loc="upper left")
-fig.suptitle("Posterior predictive check of the work distributions")
-fig.tight_layout()
+fig.suptitle("Posterior predictive check of the work distributions");
 
 # %% [markdown]
 # The Gaussian peak of successful erasures describes the bulk at every fitted duration, over
@@ -528,8 +522,7 @@ b_lo, b_hi = np.percentile(np.asarray(post["B"]), [3, 97])
 axes[1].axhspan(b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%")
 axes[1].set(xscale="log", xlabel="$\\tau$", ylabel="excess work $\\times\\,\\tau$ ($k_BT\\times$ time unit)",
             title="the dissipation times the duration")
-axes[1].legend(fontsize=8)
-fig.tight_layout()
+axes[1].legend(fontsize=8);
 
 # %% [markdown]
 # The right panel is the sharpest view of the $B/\tau$ law: if it holds, the excess work times
@@ -650,8 +643,7 @@ axes[1].set(xscale="log", xlabel="fraction of trajectories, lowest work first",
             ylabel="share of $\\sum_i e^{-W_i/k_BT}$", title=f"who carries the average ($\\tau = {tau:g}$, $t/\\tau = 1/2$)")
 frac = np.searchsorted(cum, 0.5) / w.size
 axes[1].axhline(0.5, color="0.7", lw=0.8)
-axes[1].annotate(f"half from the lowest {frac:.1%}", (frac, 0.5), textcoords="offset points", xytext=(10, -20), fontsize=8)
-fig.tight_layout()
+axes[1].annotate(f"half from the lowest {frac:.1%}", (frac, 0.5), textcoords="offset points", xytext=(10, -20), fontsize=8);
 
 # %% [markdown]
 # The faster the protocol, the broader the work distribution, the larger the bias at a given
@@ -674,7 +666,7 @@ if big is None:
     print("data/landauer_full_scale.npz not found: the large-run sections are skipped")
 else:
     prov = json.loads(str(big["provenance"]))
-    print({k: prov[k] for k in ("command", "date", "device", "trajectory_steps_per_second")})
+    print(data.describe(prov, extra=("trajectory_steps_per_second",)))
     n_big = int(big["n_trajectories"])
     edges = big["edges"][::5]  # 0.25 kT bins for display
     centres = 0.5 * (edges[1:] + edges[:-1])
@@ -689,7 +681,6 @@ else:
     ax.set(yscale="log", xlabel="work per erasure $W$ ($k_BT$)", ylabel="probability density (per $k_BT$)",
            title=f"Work distributions from {n_big:.0e} erasures per duration")
     ax.legend(fontsize=8, ncol=2)
-    fig.tight_layout()
 
 # %% [markdown]
 # With $10^6$ trajectories the failures are resolved at every duration: a separate population
@@ -722,8 +713,9 @@ for d, label in ((big, "dt"), (half_dt, "dt/2")):
         se = np.sqrt((h[2:] - h[:2] ** 2) / n)
         halves.append((tau, h[0], se[0]))
         print(f"{label:>4}, tau = {tau:3g}: {n - int(d['n_success'][i]):5d} failures in {n:.0e}; "
-              f"p<e^-W>_erased = {h[0]:.4f} +- {se[0]:.4f}, (1-p)<e^-W>_failed = {h[1]:.3f} +- {se[1]:.3f}; "
-              f"<e^-W> = {h[0] + h[1]:.3f}  (exact: 1/2, 1/2, 1)")
+              f"<e^-W> = {h[0] + h[1]:.3f} (exact: 1)\n"
+              f"      p<e^-W>_erased = {h[0]:.4f} +- {se[0]:.4f} (exact: 1/2), "
+              f"(1-p)<e^-W>_failed = {h[1]:.3f} +- {se[1]:.3f} (exact: 1/2)")
 
 # %% [markdown]
 # **The erased half** is $\tfrac12$ to about 0.1%. At $\tau = 64$ a million trajectories resolve

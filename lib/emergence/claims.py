@@ -19,6 +19,7 @@ prose and code cannot disagree.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from collections.abc import Mapping
@@ -97,21 +98,29 @@ class Verdict:
     def __str__(self) -> str:
         lo, hi = self.claim.region
         return (
-            f"{self.claim.quantity}: posterior mean {self.mean:.4g} (sd {self.sd:.2g}), "
-            f"{self.hdi_prob:.0%} HDI [{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]; "
-            f"paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}]; "
-            f"P(in region) = {self.prob_in_region:.2f} -> {self.verdict.upper()} "
-            f"(scale {self.scale})"
+            f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
+            f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
+            f"[{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]\n"
+            f"  paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}], "
+            f"posterior mass inside {self.prob_in_region:.2f}"
         )
 
-    def _repr_markdown_(self) -> str:
+    def _repr_html_(self) -> str:
+        """A short block coloured by the verdict (an admonition in the book's theme)."""
         lo, hi = self.claim.region
+        kind = {"reproduced": "tip", "not reproduced": "danger", "inconclusive": "attention"}[
+            self.verdict
+        ]
+        e = html.escape
+        note = f"<br><em>{e(self.claim.note)}</em>" if self.claim.note else ""
         return (
-            f"**{self.claim.quantity}** — *{self.verdict}* at scale `{self.scale}`  \n"
-            f"posterior mean {self.mean:.4g} ± {self.sd:.2g}, "
+            f'<div class="admonition {kind} emergence-verdict">'
+            f'<p class="admonition-title">{e(self.verdict.capitalize())}: {e(self.claim.quantity)}</p>'
+            f"<p>posterior mean <strong>{self.mean:.4g}</strong> ± {self.sd:.2g}, "
             f"{self.hdi_prob:.0%} HDI [{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]; "
             f"paper's value {self.claim.value:.4g}, region of equivalence [{lo:.4g}, {hi:.4g}], "
-            f"posterior mass inside it {self.prob_in_region:.2f}."
+            f"posterior mass inside it {self.prob_in_region:.2f}; scale <code>{e(self.scale)}</code>."
+            f"<br>{e(self.claim.paper)}{note}</p></div>"
         )
 
 

@@ -562,7 +562,7 @@ axes[0].set_ylabel("posterior density")
 handles, labels_ = axes[0].get_legend_handles_labels()
 fig.suptitle(f"Snapshots every $\\Delta t = {DT:g}$ read with error rate $\\varepsilon = {EPS_TRUE:g}$, "
              "against complete paths")
-fig.legend(handles, labels_, loc="outside upper center", ncol=3, fontsize=9, frameon=False)
+fig.legend(handles, labels_, loc="outside lower center", ncol=3, fontsize=9, frameon=False)
 for name in ("V", "r", "gamma", "eps"):
     lo, hi = claims.hdi(post_snap[name])
     print(f"{name:6s} snapshots: mean {post_snap[name].mean():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]")

@@ -86,3 +86,55 @@ def test_chain_method_matches_the_devices():
     for bad in (0, 1.5, True):
         with pytest.raises(ValueError, match="num_chains must be an integer >= 1"):
             chain_method(bad)
+
+
+def _normal_model(y, sigma=2.0):
+    import numpyro
+    import numpyro.distributions as dist
+
+    mu = numpyro.sample("mu", dist.Normal(0.0, 10.0))
+    with numpyro.plate("k", 3):
+        numpyro.sample("z", dist.Normal(mu, 1.0))
+    numpyro.sample("y", dist.Normal(mu, sigma), obs=y)
+
+
+def test_run_nuts_gives_the_conjugate_posterior_and_folds_the_table():
+    import jax
+    from numpyro.infer import NUTS
+
+    from emergence.inference import Fit, run_nuts
+
+    y = np.array([3.1, 2.4, 4.0, 3.3, 2.9, 3.6, 2.2, 3.8])
+    fit = run_nuts(
+        jax.random.key(1),
+        NUTS(_normal_model),
+        y,
+        sigma=0.5,
+        num_warmup=300,
+        num_samples=600,
+        num_chains=2,
+        show=["mu"],
+    )
+    assert isinstance(fit, Fit) and fit.samples["mu"].shape == (1200,)
+    # conjugate normal: posterior precision 1/100 + n/0.25, mean accordingly (sigma passed by keyword)
+    prec = 1 / 100 + y.size / 0.25
+    mean = (y.sum() / 0.25) / prec
+    assert abs(fit.samples["mu"].mean() - mean) < 4 * np.sqrt(1 / prec) / np.sqrt(300)
+    assert abs(fit.samples["mu"].std() - np.sqrt(1 / prec)) < 0.15 * np.sqrt(1 / prec)
+    page = fit._repr_html_()
+    assert "max r_hat" in page and "<details><summary>all 4 parameters</summary>" in page
+    shown = page.split("<details>")[0]
+    assert ">mu<" in shown and "z[0]" not in shown  # only the parameter asked for, above the fold
+
+
+def test_run_nuts_refuses_unconverged_chains_and_bad_sizes():
+    import jax
+    from numpyro.infer import NUTS
+
+    from emergence.inference import run_nuts
+
+    y = np.array([1.0, 2.0])
+    with pytest.raises(NotConverged):  # ten draws cannot reach 100 effective samples per chain
+        run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=10, num_chains=2)
+    with pytest.raises(ValueError, match="num_samples must be an integer >= 1, got 0"):
+        run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=0, num_chains=2)

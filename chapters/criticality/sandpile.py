@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
-from numpyro.infer import MCMC, NUTS, Predictive, init_to_median
+from numpyro.infer import NUTS, Predictive, init_to_median
 
 from emergence import claims, inference, sandpile, scale, style
 
@@ -351,29 +351,29 @@ def activity_model(histograms, observe=True):
 
 
 histograms = {L: activity_histograms(r["activity"], L) for L, r in runs.items()}
-mcmc_kw = dict(num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
-               chain_method="vectorized", progress_bar=SCALE == "full")
-mcmc_F = MCMC(NUTS(activity_model, init_strategy=init_to_median, dense_mass=True), **mcmc_kw)
-mcmc_F.run(jax.random.fold_in(key, 1), histograms)
-idata_F = az.from_numpyro(mcmc_F)
+nuts_kw = dict(num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
+               progress_bar=SCALE == "full")
+fit_F = inference.run_nuts(jax.random.fold_in(key, 1), NUTS(activity_model, init_strategy=init_to_median, dense_mass=True),
+                           histograms, **nuts_kw, show=["a", "u_star_32", "theta", "beta"])
 
 # %% [markdown]
 # Diagnostics first: no conclusions from chains that have not mixed.
-# `inference.converged_summary` raises unless every parameter has $\hat R \le 1.01$ and a bulk
-# and tail effective sample size of at least 100 per chain.
+# `inference.run_nuts` raises unless every parameter has $\hat R \le 1.01$ and a bulk and tail
+# effective sample size of at least 100 per chain; the table shows the four shape parameters
+# (the concentrations $\kappa_L$ are folded below it).
 
 # %%
-inference.converged_summary(idata_F)
+fit_F
 
 # %%
-az.plot_trace(idata_F, var_names=["a", "u_star_32", "theta", "beta"], compact=True, figsize=(9, 6.5));
+az.plot_trace(fit_F.idata, var_names=["a", "u_star_32", "theta", "beta"], compact=True, figsize=(9, 6.5));
 
 # %% [markdown]
 # **Posterior predictive check.** Draws of the fitted model against the observed histograms,
 # summed over replicates, for each $L$: the bands are the 94% predictive interval.
 
 # %%
-pred_F = Predictive(activity_model, inference.thinned(mcmc_F.get_samples()))(jax.random.fold_in(key, 2), histograms, observe=False)
+pred_F = Predictive(activity_model, inference.thinned(fit_F.samples))(jax.random.fold_in(key, 2), histograms, observe=False)
 fig, axes = plt.subplots(1, len(histograms), figsize=(3.3 * len(histograms), 3.2))
 for ax, (L, h) in zip(axes, histograms.items(), strict=True):
     edges = activity_edges(L)
@@ -432,13 +432,11 @@ def size_model(size_hists, observe=True):
         numpyro.sample(f"sizes_{L}", dist.Multinomial(int(counts.sum()), p_bin), obs=counts if observe else None)
 
 
-mcmc_s = MCMC(NUTS(size_model, init_strategy=init_to_median), **mcmc_kw)
-mcmc_s.run(jax.random.fold_in(key, 3), size_hists)
-idata_s = az.from_numpyro(mcmc_s)
-inference.converged_summary(idata_s)
+fit_s = inference.run_nuts(jax.random.fold_in(key, 3), NUTS(size_model, init_strategy=init_to_median), size_hists, **nuts_kw)
+fit_s
 
 # %%
-post_s = mcmc_s.get_samples()
+post_s = fit_s.samples
 pred_s = Predictive(size_model, inference.thinned(post_s))(jax.random.fold_in(key, 4), size_hists, observe=False)
 fig, ax = plt.subplots()
 for i, (L, (edges, counts)) in enumerate(size_hists.items()):
@@ -484,7 +482,7 @@ print(f"D (2 - tau) = {D2tau.mean():.2f} ± {D2tau.std():.2f}   (2 if simple sca
 
 # %%
 PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model"
-post_F = mcmc_F.get_samples()
+post_F = fit_F.samples
 
 claims.check(
     claims.Claim("criticality/sandpile", PAPER, "small-u exponent a of F(u) ~ u^-a", 0.5, tolerance=0.1,

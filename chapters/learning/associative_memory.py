@@ -54,7 +54,7 @@ import numpy as np
 import numpyro.distributions as dist
 from IPython.display import display
 from jax.scipy.special import ndtr
-from numpyro.infer import MCMC, NUTS, init_to_median
+from numpyro.infer import NUTS, init_to_median
 
 from emergence import claims, data, hopfield, inference, scale, style
 
@@ -322,22 +322,20 @@ def threshold_model(ds, N, alpha, n, s=None):
 
 
 d2 = p2_counts(runs_p2)
-mcmc_2 = MCMC(NUTS(threshold_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
-              num_samples=SIZES["samples"], num_chains=SIZES["chains"], progress_bar=False,
-              # one chain per CPU device when there are enough of them (set in the first cell)
-              chain_method=inference.chain_method(SIZES["chains"]))
-mcmc_2.run(jax.random.fold_in(key, 100), **d2)
-idata_2 = inference.idata_from_mcmc(mcmc_2)
-inference.converged_summary(idata_2)
+# one chain per CPU device when there are enough of them (set in the first cell)
+fit_2 = inference.run_nuts(jax.random.fold_in(key, 100), NUTS(threshold_model, init_strategy=init_to_median), **d2,
+                           num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
+                           show=["alpha_c_Nmin", "drop", "nu", "alpha_inf"])
+fit_2
 
 
 # %% [markdown]
-# `inference.converged_summary` raised no error: every parameter, of every data set, has
+# `inference.run_nuts` raised no error: every parameter, of every data set, has
 # $\hat R \le 1.01$ and at least 100 effective draws per chain in the bulk and the tails. In
 # the trace plots blue is this run and orange the shipped run, one line style per chain.
 
 # %%
-az.plot_trace(idata_2, var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"], compact=True, figsize=(9, 6.5));
+az.plot_trace(fit_2.idata, var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"], compact=True, figsize=(9, 6.5));
 
 # %% [markdown]
 # The joint posterior of $\nu$ and $\alpha_\infty$ (left) shows the trade-off the extrapolation
@@ -346,7 +344,7 @@ az.plot_trace(idata_2, var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"], co
 # $\alpha_c(N)$ itself, inside and beyond the sizes each data set simulated (shaded bars).
 
 # %%
-post_2 = mcmc_2.get_samples()
+post_2 = fit_2.samples
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 N_line = np.geomspace(50, 1e5, 80)
 for i, name in enumerate(DATASETS):

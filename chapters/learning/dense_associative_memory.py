@@ -57,7 +57,7 @@ import numpyro.distributions as dist
 from IPython.display import display
 from jax.scipy.special import ndtr
 from matplotlib.ticker import NullFormatter
-from numpyro.infer import MCMC, NUTS, init_to_median
+from numpyro.infer import NUTS, init_to_median
 from sklearn.datasets import load_digits
 
 from emergence import claims, data, hopfield, inference, scale, style
@@ -353,16 +353,14 @@ def exponent_model(ds, P, N, K, n, s=None):
 
 
 dd = dense_counts(runs_dense)
-mcmc_d = MCMC(NUTS(exponent_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
-              num_samples=SIZES["samples"], num_chains=SIZES["chains"], progress_bar=False,
-              # one chain per CPU device when there are enough of them (set in the first cell)
-              chain_method=inference.chain_method(SIZES["chains"]))
-mcmc_d.run(jax.random.fold_in(key, 200), **dd)
-idata_d = inference.idata_from_mcmc(mcmc_d)
-inference.converged_summary(idata_d)
+# one chain per CPU device when there are enough of them (set in the first cell)
+fit_d = inference.run_nuts(jax.random.fold_in(key, 200), NUTS(exponent_model, init_strategy=init_to_median), **dd,
+                           num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
+                           show=["gamma"])
+fit_d
 
 # %% [markdown]
-# `inference.converged_summary` raised no error: every parameter, of every model, order and
+# `inference.run_nuts` raised no error: every parameter, of every model, order and
 # data set, has $\hat R \le 1.01$ and at least 100 effective draws per chain in the bulk and the
 # tails.
 #
@@ -377,7 +375,7 @@ inference.converged_summary(idata_d)
 # of the finite-size behaviour of the dynamics.
 
 # %%
-post_d = mcmc_d.get_samples()
+post_d = fit_d.samples
 fig, axes = plt.subplots(len(DATASETS), 2, figsize=(10, 3.1 * len(DATASETS) + 0.5), squeeze=False, layout="constrained")
 for i, name in enumerate(DATASETS):
     for j, P in enumerate(ORDERS):

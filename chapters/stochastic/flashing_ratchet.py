@@ -63,7 +63,7 @@ from IPython.display import display
 from jax.scipy.linalg import expm
 from jax.scipy.special import gammaln
 from matplotlib.ticker import MaxNLocator, NullFormatter
-from numpyro.infer import MCMC, NUTS, init_to_median
+from numpyro.infer import NUTS, init_to_median
 from scipy import optimize, stats
 
 from emergence import claims, inference, markov, scale, style
@@ -380,15 +380,12 @@ def derived(post):
 
 
 t0 = time.perf_counter()
-path_mcmc = MCMC(NUTS(ratchet_model, init_strategy=init_to_median), num_warmup=SIZES["warmup"],
-                 num_samples=2 * SIZES["samples"], num_chains=SIZES["chains"], chain_method=CHAIN_METHOD, progress_bar=False)
-path_mcmc.run(jax.random.fold_in(key, 3), dwell_sets, count_sets)
-jax.block_until_ready(path_mcmc.get_samples())  # JAX runs asynchronously: wait before timing
+fit_paths = inference.run_nuts(jax.random.fold_in(key, 3), NUTS(ratchet_model, init_strategy=init_to_median),
+                               dwell_sets, count_sets, num_warmup=SIZES["warmup"], num_samples=2 * SIZES["samples"],
+                               num_chains=SIZES["chains"], var_names=["V", "r", "gamma"])
 print(f"NUTS on {int(fit.n_jumps.sum())} jumps ({T_FIT:.0f} time units) and two subsets: "
       f"{time.perf_counter() - t0:.1f} s")
-idata_paths = inference.idata_from_mcmc(path_mcmc)
-summary = inference.converged_summary(idata_paths, var_names=["V", "r", "gamma"])
-summary
+fit_paths
 
 # %% [markdown]
 # The convergence check above raises unless every parameter has $\hat R \le 1.01$ and bulk and
@@ -396,7 +393,7 @@ summary
 # what it implies for the quantities we care about:
 
 # %%
-samples = {k: np.asarray(v) for k, v in path_mcmc.get_samples().items()}
+samples = {k: np.asarray(v) for k, v in fit_paths.samples.items()}
 post_sets = [{k: v[:, d] for k, v in samples.items()} for d in range(len(FRACTIONS))]
 post_paths = post_sets[-1]  # all trajectories
 der_paths = derived(post_paths)
@@ -532,16 +529,14 @@ def snapshot_model(observed, dt):
 
 
 t0 = time.perf_counter()
-snap_mcmc = MCMC(NUTS(snapshot_model, init_strategy=init_to_median, dense_mass=True), num_warmup=SIZES["warmup"],
-                 num_samples=SIZES["samples"], num_chains=SIZES["chains"], chain_method=CHAIN_METHOD, progress_bar=False)
-snap_mcmc.run(jax.random.fold_in(key, 6), observed, DT)
-jax.block_until_ready(snap_mcmc.get_samples())
+fit_snap = inference.run_nuts(jax.random.fold_in(key, 6), NUTS(snapshot_model, init_strategy=init_to_median, dense_mass=True),
+                              observed, DT, num_warmup=SIZES["warmup"], num_samples=SIZES["samples"],
+                              num_chains=SIZES["chains"], var_names=["V", "r", "gamma", "eps"])
 print(f"NUTS on {observed.size} snapshots: {time.perf_counter() - t0:.1f} s")
-idata_snap = inference.idata_from_mcmc(snap_mcmc)
-inference.converged_summary(idata_snap, var_names=["V", "r", "gamma", "eps"])
+fit_snap
 
 # %%
-post_snap = {k: np.asarray(v) for k, v in snap_mcmc.get_samples().items()}
+post_snap = {k: np.asarray(v) for k, v in fit_snap.samples.items()}
 der_snap = derived(post_snap)
 T_SNAP = SIZES["snap_paths"] * snap_t
 fig, axes = plt.subplots(1, 5, figsize=(15, 3.2))

@@ -79,3 +79,102 @@ def chain_method(num_chains: int) -> str:
     if isinstance(num_chains, bool) or int(num_chains) != num_chains or num_chains < 1:
         raise ValueError(f"num_chains must be an integer >= 1, got {num_chains!r}")
     return "parallel" if jax.local_device_count() >= num_chains else "vectorized"
+
+
+class Fit:
+    """A converged NUTS fit: the NumPyro ``mcmc`` object, its ``samples`` (chains pooled), the
+    ``idata`` (posterior by chain, divergences) and the convergence-checked ArviZ ``summary``.
+
+    In a notebook it shows the parameters a reader needs (``show``, or the first
+    :attr:`SHOW_ROWS` rows) with the full table folded underneath."""
+
+    SHOW_ROWS = 12
+
+    def __init__(self, mcmc, idata, summary, show=None):
+        self.mcmc = mcmc
+        self.samples = mcmc.get_samples()
+        self.idata = idata
+        self.summary = summary
+        self.show = list(show) if show is not None else None
+
+    def _shown(self):
+        if self.show is None:
+            return self.summary.head(self.SHOW_ROWS)
+        rows = [r for r in self.summary.index if r.split("[")[0] in self.show]
+        return self.summary.loc[rows]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        cols = ["mean", "sd", "hdi_3%", "hdi_97%", "ess_bulk", "ess_tail", "r_hat"]
+        fmt = {c: "{:.4g}".format for c in self.summary.columns}
+        fmt.update({"ess_bulk": "{:.0f}".format, "ess_tail": "{:.0f}".format, "r_hat": "{:.3f}".format})
+        shown = self._shown()
+        n = len(self.summary)
+        full = ""
+        if len(shown) < n:
+            everything = self.summary.to_html(formatters=fmt)
+            full = f"<details><summary>all {n} parameters</summary>{everything}</details>"
+        stats = html.escape(self.diagnostics)
+        table = shown[cols].to_html(formatters=fmt)
+        return f'<div class="emergence-fit"><p>{stats}</p>{table}{full}</div>'
+
+    @property
+    def diagnostics(self) -> str:
+        """One line: chains, draws, the worst R-hat and ESS, and the divergences."""
+        s = self.summary
+        div = ""
+        if "sample_stats" in self.idata.groups() and "diverging" in self.idata.sample_stats:
+            d = self.idata.sample_stats["diverging"].values
+            div = f", {int(d.sum())} divergent transitions in {d.size}"
+        n_chains, n_draws = self.idata.posterior.sizes["chain"], self.idata.posterior.sizes["draw"]
+        return (
+            f"NUTS, {n_chains} chains x {n_draws} draws: max r_hat {s['r_hat'].max():.3f}, "
+            f"min ESS bulk {s['ess_bulk'].min():.0f}, tail {s['ess_tail'].min():.0f}{div}"
+        )
+
+    def __repr__(self) -> str:
+        return f"Fit({self.diagnostics})"
+
+
+def run_nuts(
+    key,
+    kernel,
+    *args,
+    num_warmup: int,
+    num_samples: int,
+    num_chains: int,
+    var_names=None,
+    show=None,
+    progress_bar: bool = False,
+    r_hat_max: float = 1.01,
+    min_ess_per_chain: int = 100,
+    **kwargs,
+) -> Fit:
+    """Run NumPyro's MCMC with ``kernel`` (a ``NUTS(model, ...)`` the chapter writes out) on the
+    model's ``args`` and ``kwargs``, and return a :class:`Fit` whose chains have converged.
+
+    What every chapter repeats, in one place: the chain method for the devices JAX has
+    (:func:`chain_method`), the fast ``InferenceData`` (:func:`idata_from_mcmc`) and the
+    convergence check (:func:`converged_summary`, over ``var_names`` or every site), which
+    raises :class:`NotConverged` rather than return chains that have not mixed. ``show``
+    names the parameters the notebook displays first (the full table is folded below)."""
+    from numpyro.infer import MCMC
+
+    for name, value in (("num_warmup", num_warmup), ("num_samples", num_samples)):
+        if isinstance(value, bool) or int(value) != value or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    mcmc = MCMC(
+        kernel,
+        num_warmup=int(num_warmup),
+        num_samples=int(num_samples),
+        num_chains=num_chains,
+        chain_method=chain_method(num_chains),
+        progress_bar=progress_bar,
+    )
+    mcmc.run(key, *args, **kwargs)
+    idata = idata_from_mcmc(mcmc)
+    summary = converged_summary(
+        idata, var_names, r_hat_max=r_hat_max, min_ess_per_chain=min_ess_per_chain
+    )
+    return Fit(mcmc, idata, summary, show=show)

@@ -82,9 +82,9 @@ def bench(n):
 
         def run(method=method):
             r = langevin.simulate(
+                jax.random.key(1),
                 langevin.erasure_potential,
                 x0,
-                jax.random.key(1),
                 dt=DT,
                 n_steps=n_steps,
                 params=params,

@@ -50,9 +50,9 @@ def run(taus, n_traj, chunk, seed, dt=DT):
                 k0, langevin.erasure_potential, m, 0.0, (tau, BARRIER, TILT), lo=-2.5, hi=2.5
             )
             r = langevin.simulate(
+                k1,
                 langevin.erasure_potential,
                 x0,
-                k1,
                 dt=dt,
                 n_steps=n_steps,
                 params=(tau, BARRIER, TILT),

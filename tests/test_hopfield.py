@@ -24,8 +24,8 @@ def _tensor_energy(J, s):
     return -_tensor_field(J, s) @ s / J.ndim
 
 
-def _patterns(seed, K, N, batch=()):
-    return np.asarray(hp.random_patterns(jax.random.key(seed), K, N, batch))
+def _patterns(seed, K, N, batch_shape=()):
+    return np.asarray(hp.random_patterns(jax.random.key(seed), K, N, batch_shape))
 
 
 @pytest.mark.parametrize("order", [2, 3, 4])

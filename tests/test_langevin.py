@@ -52,7 +52,7 @@ def test_stationary_distribution_is_boltzmann():
     kT, barrier, n = 0.7, 1.0, 40_000
     x0 = -jnp.ones((n, 1))
     run = langevin.simulate(
-        double_well, x0, jax.random.key(1), dt=0.01, n_steps=3000, kT=kT, params=barrier
+        jax.random.key(1), double_well, x0, dt=0.01, n_steps=3000, kT=kT, params=barrier
     )
     x = np.asarray(run.x[-1, :, 0], dtype=float)
     edges = np.linspace(-2.2, 2.2, 25)
@@ -77,7 +77,7 @@ def test_first_law_exact_for_a_dragged_harmonic_trap():
     work are exact for the discrete path: W = Q + dE to rounding, at any time step."""
     x0 = jax.random.normal(jax.random.key(2), (512, 1))
     run = langevin.simulate(
-        dragged_trap, x0, jax.random.key(3), dt=0.05, n_steps=200, params=1.5, record_every=50
+        jax.random.key(3), dragged_trap, x0, dt=0.05, n_steps=200, params=1.5, record_every=50
     )
     scale = float(jnp.abs(run.work).max())
     assert scale > 1.0
@@ -89,9 +89,9 @@ def _tilting_run(dt, T, n, record_every=None):
     x0 = jnp.asarray(np.random.default_rng(4).choice([-1.0, 1.0], size=(n, 1)), jnp.float32)
     n_steps = round(T / dt)
     return langevin.simulate(
+        jax.random.key(5),
         tilting_double_well,
         x0,
-        jax.random.key(5),
         dt=dt,
         n_steps=n_steps,
         params=(2.0, 1.5),
@@ -141,7 +141,7 @@ def test_jarzynski_and_work_statistics_for_a_dragged_trap():
     <exp(-W/kT)> = 1 (Jarzynski)."""
     kT, v, T, n = 1.0, 1.2, 1.5, 200_000
     x0 = jnp.sqrt(kT) * jax.random.normal(jax.random.key(6), (n, 1))
-    run = langevin.simulate(dragged_trap, x0, jax.random.key(7), dt=0.01, n_steps=150, kT=kT, params=v)
+    run = langevin.simulate(jax.random.key(7), dragged_trap, x0, dt=0.01, n_steps=150, kT=kT, params=v)
     w = np.asarray(run.work[-1], dtype=float)
     mean = v**2 * (T - (1 - np.exp(-T)))
     var = 2 * kT * mean
@@ -168,9 +168,9 @@ def test_weak_order_on_the_ornstein_uhlenbeck_mean(method, order):
     dts = (0.2, 0.1, 0.05)
     for dt in dts:
         run = langevin.simulate(
+            jax.random.key(8),
             harmonic,
             jnp.ones((n, 1)),
-            jax.random.key(8),
             dt=dt,
             n_steps=round(T / dt),
             kT=1e-6,
@@ -192,9 +192,9 @@ def test_weak_order_on_the_ornstein_uhlenbeck_variance(method, order):
     for dt in dts:
         x0 = jax.random.normal(jax.random.key(9), (n, 1))
         run = langevin.simulate(
+            jax.random.key(10),
             harmonic,
             x0,
-            jax.random.key(10),
             dt=dt,
             n_steps=round(8 / dt),
             kT=kT,
@@ -216,9 +216,9 @@ def test_nonconservative_force_work_rate():
     kT, c, T, n = 0.5, 0.8, 4.0, 20_000
     x0 = jnp.sqrt(kT) * jax.random.normal(jax.random.key(11), (n, 2))
     run = langevin.simulate(
+        jax.random.key(12),
         trap_with_rotation,
         x0,
-        jax.random.key(12),
         dt=0.005,
         n_steps=round(T / 0.005),
         kT=kT,
@@ -238,7 +238,7 @@ def test_nonconservative_force_work_rate():
 def test_records_and_shapes():
     x0 = jnp.zeros((7, 3, 2))
     run = langevin.simulate(
-        harmonic, x0, jax.random.key(0), dt=0.01, n_steps=20, params=1.0, record_every=5
+        jax.random.key(0), harmonic, x0, dt=0.01, n_steps=20, params=1.0, record_every=5
     )
     assert run.x.shape == (5, 7, 3, 2)
     assert run.work.shape == run.heat.shape == run.energy.shape == (5, 7)
@@ -246,12 +246,12 @@ def test_records_and_shapes():
     assert np.all(np.asarray(run.x[0]) == 0)
     # per-coordinate friction broadcasts over the state
     langevin.simulate(
-        harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0, gamma=jnp.array([1.0, 2.0])
+        jax.random.key(0), harmonic, x0, dt=0.01, n_steps=4, params=1.0, gamma=jnp.array([1.0, 2.0])
     )
     # the same key gives the same trajectories; another key different ones
-    a = langevin.simulate(harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0)
-    b = langevin.simulate(harmonic, x0, jax.random.key(0), dt=0.01, n_steps=4, params=1.0)
-    c = langevin.simulate(harmonic, x0, jax.random.key(1), dt=0.01, n_steps=4, params=1.0)
+    a = langevin.simulate(jax.random.key(0), harmonic, x0, dt=0.01, n_steps=4, params=1.0)
+    b = langevin.simulate(jax.random.key(0), harmonic, x0, dt=0.01, n_steps=4, params=1.0)
+    c = langevin.simulate(jax.random.key(1), harmonic, x0, dt=0.01, n_steps=4, params=1.0)
     assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, c.x)
 
 
@@ -259,9 +259,9 @@ def test_long_runs_keep_time_exactly():
     """64 000 steps of 0.001 must end at t = 64: the protocol's clock may not drift (summing
     t += dt in float32 drifts by 0.02 here), and work must not lose precision to rounding."""
     run = langevin.simulate(
+        jax.random.key(0),
         dragged_trap,
         jnp.zeros((4, 1)),
-        jax.random.key(0),
         dt=0.001,
         n_steps=64_000,
         kT=1e-8,
@@ -273,7 +273,7 @@ def test_long_runs_keep_time_exactly():
     # takes W = v^2 (T - (1 - e^-T)) (kT -> 0: the work's spread sqrt(2 kT W) is negligible)
     v = 0.01
     run = langevin.simulate(
-        dragged_trap, jnp.zeros((4, 1)), jax.random.key(0), dt=0.001, n_steps=64_000, kT=1e-12, params=v
+        jax.random.key(0), dragged_trap, jnp.zeros((4, 1)), dt=0.001, n_steps=64_000, kT=1e-12, params=v
     )
     exact = v**2 * (64 - (1 - np.exp(-64)))
     np.testing.assert_allclose(np.asarray(run.work[-1]), exact, rtol=2e-3)
@@ -310,14 +310,17 @@ def test_bad_arguments_raise(kwargs, match):
     args = dict(dt=0.01, n_steps=10, kT=1.0, params=1.0)
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
-        langevin.simulate(harmonic, jnp.zeros((4, 2)), jax.random.key(0), **args)
+        langevin.simulate(jax.random.key(0), harmonic, jnp.zeros((4, 2)), **args)
 
 
 def test_bad_inputs_raise():
     with pytest.raises(ValueError, match="trajectory axis"):
-        langevin.simulate(harmonic, jnp.float32(0.0), jax.random.key(0), dt=0.1, n_steps=2, params=1.0)
+        langevin.simulate(jax.random.key(0), harmonic, jnp.float32(0.0), dt=0.1, n_steps=2, params=1.0)
     with pytest.raises(ValueError, match="potential"):
-        langevin.simulate("not a function", jnp.zeros((2, 1)), jax.random.key(0), dt=0.1, n_steps=2)
+        langevin.simulate(jax.random.key(0), "not a function", jnp.zeros((2, 1)), dt=0.1, n_steps=2)
+    # the key comes first, as in every module: the old order is a clear error, not a crash
+    with pytest.raises(ValueError, match=r"key must be a jax.random key \(the first argument\)"):
+        langevin.simulate(harmonic, jnp.zeros((2, 1)), jax.random.key(0), dt=0.1, n_steps=2, params=1.0)
     with pytest.raises(ValueError, match="lo < hi"):
         langevin.free_energy_1d(harmonic, params=1.0, lo=1.0, hi=-1.0)
     with pytest.raises(ValueError, match="kT"):

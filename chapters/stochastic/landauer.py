@@ -163,7 +163,7 @@ def erase(key, tau, n, tilt=TILT, records=4, dt=DT):
     params = (float(tau), BARRIER, float(tilt))
     x0 = langevin.sample_boltzmann_1d(k0, U, n, 0.0, params, lo=-2.5, hi=2.5)
     n_steps = records * round(tau / dt / records)
-    return langevin.simulate(U, x0, k1, dt=dt, n_steps=n_steps, params=params, record_every=n_steps // records)
+    return langevin.simulate(k1, U, x0, dt=dt, n_steps=n_steps, params=params, record_every=n_steps // records)
 
 
 run = erase(jax.random.fold_in(key, 0), 16.0, 12, records=400)

@@ -236,13 +236,13 @@ def _counts(c, name: str, largest: int, smallest: int, batch: tuple) -> np.ndarr
         ) from None
 
 
-def random_patterns(key, n_patterns: int, n_neurons: int, batch: tuple = ()) -> jax.Array:
-    """``batch + (K, N)`` independent, unbiased +-1 patterns (int8)."""
+def random_patterns(key, n_patterns: int, n_neurons: int, batch_shape: tuple = ()) -> jax.Array:
+    """``batch_shape + (K, N)`` independent, unbiased +-1 patterns (int8)."""
     if int(n_patterns) < 1:
         raise ValueError(f"n_patterns K must be >= 1, got {n_patterns!r}")
     if int(n_neurons) < 2:
         raise ValueError(f"n_neurons N must be >= 2, got {n_neurons!r}")
-    return _random_spins(key, tuple(batch) + (int(n_patterns), int(n_neurons)))
+    return _random_spins(key, tuple(batch_shape) + (int(n_patterns), int(n_neurons)))
 
 
 @partial(jax.jit, static_argnums=1)

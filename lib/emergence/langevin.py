@@ -8,7 +8,9 @@ with a potential ``U(x, t, params)`` given as a JAX function of one trajectory's
 optional non-conservative force ``f(x, t, params)``, friction ``gamma`` (a scalar, or an array
 broadcastable to the state for per-coordinate mobilities) and bath temperature ``kT``.
 
-Along each trajectory :func:`simulate` accumulates Sekimoto's stochastic energetics:
+:func:`simulate(key, potential, x0, ...) <simulate>` validates its arguments and calls the pure,
+jit-compiled :func:`simulate_kernel`. Along each trajectory it accumulates Sekimoto's
+stochastic energetics:
 
 - the **work** done on the system, ``W = int dU/dt dt + int f o dx`` (the potential changing in
   time at the particle's position, plus the work of the non-conservative force);
@@ -145,9 +147,9 @@ def _noise_block(record_every: int, per_step: int) -> int:
 
 
 def simulate(
+    key: jax.Array,
     potential: Callable[[jax.Array, jax.Array, Any], jax.Array],
     x0,
-    key: jax.Array,
     *,
     dt: float,
     n_steps: int,
@@ -163,9 +165,9 @@ def simulate(
 
     Parameters
     ----------
+    key : a ``jax.random`` key; the noise of every trajectory and step derives from it.
     potential : ``U(x, t, params) -> scalar`` for one trajectory's state ``x``; JAX-traceable.
     x0 : initial states, shape ``(n_trajectories, *state)``.
-    key : a ``jax.random`` key; the noise of every trajectory and step derives from it.
     dt, n_steps : time step (> 0) and number of steps (>= 1); the run covers
         ``[t0, t0 + n_steps dt]``.
     kT : bath temperature in energy units (> 0).
@@ -176,6 +178,11 @@ def simulate(
         ``n_steps``); default: only the start and the end.
     method : ``"heun"`` (default, weak order 2) or ``"euler"`` (Euler-Maruyama, weak order 1).
     """
+    if callable(key) or not isinstance(key, jax.Array):
+        raise ValueError(
+            f"key must be a jax.random key (the first argument), got {key!r}; "
+            "call simulate(key, potential, x0, ...)"
+        )
     if not callable(potential):
         raise ValueError(f"potential must be a function U(x, t, params), got {potential!r}")
     if force is not None and not callable(force):
@@ -184,7 +191,8 @@ def simulate(
         x0, dt, n_steps, kT, gamma, record_every, method
     )
     block = _noise_block(record_every, int(np.prod(x0.shape)))
-    return _simulate(
+    return simulate_kernel(
+        key,
         potential,
         force,
         method,
@@ -192,7 +200,6 @@ def simulate(
         record_every,
         block,
         x0,
-        key,
         jnp.asarray(dt, x0.dtype),
         jnp.asarray(kT, x0.dtype),
         gamma,
@@ -210,10 +217,15 @@ def _kahan_add(acc, v):
     return t, (t - total) - y
 
 
-@partial(jax.jit, static_argnums=(0, 1, 2, 3, 4, 5))
-def _simulate(
-    potential, force, method, n_steps, record_every, block, x0, key, dt, kT, gamma, t0, params
+@partial(jax.jit, static_argnums=(1, 2, 3, 4, 5, 6))
+def simulate_kernel(
+    key, potential, force, method, n_steps, record_every, block, x0, dt, kT, gamma, t0, params
 ):
+    """The pure kernel behind :func:`simulate`, unchecked: jit-compiled, with the potential,
+    the force, the method, ``n_steps``, ``record_every`` and the noise ``block`` (steps per
+    random draw, dividing ``record_every``) static; ``dt``, ``kT``, ``gamma``, ``t0`` arrays of
+    ``x0``'s dtype. Use :func:`simulate` unless you are composing kernels."""
+
     def U1(x, t):
         return potential(x, t, params)
 

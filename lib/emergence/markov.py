@@ -5,7 +5,8 @@ jumps ``i -> j`` for ``i != j``; each row sums to zero). :func:`generator` build
 matrix of rates, :func:`check_generator` validates one.
 
 - :func:`gillespie` draws exact trajectories (Gillespie's direct method), vmapped over
-  trajectories, into fixed-size buffers of jump times and states (JAX needs static shapes);
+  trajectories, into fixed-size buffers of jump times and states (JAX needs static shapes); it
+  validates its arguments and calls the pure, jit-compiled :func:`gillespie_kernel`;
 - :func:`on_grid` reads the state of each trajectory at given times (snapshots);
 - :func:`stationary`, :func:`probability_currents` and :func:`entropy_production` are the
   generator's exact stationary distribution, net probability currents
@@ -220,7 +221,7 @@ def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
         dest[i, js.size :] = js[-1] if js.size else i
         cum[i, : js.size] = np.cumsum(off[i, js])
     exit_rate = off.sum(axis=1)
-    return _gillespie(
+    return gillespie_kernel(
         key,
         jnp.asarray(exit_rate, dtype),
         jnp.asarray(cum, dtype),
@@ -255,7 +256,11 @@ def _one_path(u, exit_rate, cum, dest, x0, t_max):
 
 
 @partial(jax.jit, static_argnums=(6,))
-def _gillespie(key, exit_rate, cum, dest, x0, t_max, max_jumps):
+def gillespie_kernel(key, exit_rate, cum, dest, x0, t_max, max_jumps):
+    """The pure kernel behind :func:`gillespie`, unchecked: ``exit_rate`` (S,), the cumulative
+    rates ``cum`` (S, K) and destinations ``dest`` (S, K) of each state's K possible jumps,
+    initial states ``x0`` (n,), ``t_max``; ``max_jumps`` static. Use :func:`gillespie` unless
+    you are composing kernels."""
     # all random numbers up front, two uniforms per jump (one large draw beats many small ones),
     # laid out jump-major so that each step of the scan reads one contiguous slice
     u = jax.random.uniform(key, (max_jumps, 2, x0.shape[0]), dtype=exit_rate.dtype)

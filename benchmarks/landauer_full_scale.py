@@ -13,6 +13,7 @@ throughput). Meant for a GPU:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import sys
@@ -25,8 +26,10 @@ import numpy as np
 
 from emergence import langevin
 
-# must match chapters/stochastic/landauer.py
-BARRIER, TILT, DT = 10.0, 6.0, 0.002
+# the chapter's experiment (one definition, in the library); its fields go into the provenance,
+# which the chapter checks when it loads the file (emergence.data.load)
+EXPERIMENT = langevin.ERASURE
+BARRIER, TILT, DT = EXPERIMENT.barrier, EXPERIMENT.tilt, EXPERIMENT.dt
 EDGES = np.linspace(-12.0, 16.0, 561)  # work bins of 0.05 kT
 
 
@@ -116,9 +119,7 @@ def main():
         platform=jax.default_backend(),
         jax=jax.__version__,
         python=platform.python_version(),
-        barrier=BARRIER,
-        tilt=TILT,
-        dt=args.dt,
+        **dataclasses.asdict(dataclasses.replace(EXPERIMENT, dt=args.dt)),
         trajectory_steps_per_second=float(traj_steps / data["seconds"].sum()),
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

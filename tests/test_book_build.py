@@ -175,10 +175,13 @@ def test_nbrecord_writes_what_read_py_reads(tmp_path, monkeypatch):
     source.write_text(PAGE)
     nb = jupytext.reads(PAGE, fmt="py:percent")
     out = nbformat.v4.new_output("execute_result", data={"text/plain": "42"})
-    path = nbrecord.write_executed(nb, {0: [out]}, source, "probe", tmp_path / "executed")
+    path = nbrecord.write_executed(nb, {0: [out]}, source.read_text(), "probe", tmp_path / "executed")
     meta = json.loads(path.read_text())["metadata"]["emergence"]
     assert meta["scale"] == "ci" and meta["page"] == "probe"
     monkeypatch.setenv("EMERGENCE_EXECUTED", str(tmp_path / "executed"))
     got = book_build.read_py(PAGE)
     (cell,) = [c for c in got.cells if c.cell_type == "code"]
     assert cell.outputs[0]["data"]["text/plain"] == "42" and cell.execution_count == 1
+    # a notebook generated from an older source is not filed under the new one
+    edited = PAGE.replace("library says", "the library says")
+    assert nbrecord.write_executed(nb, {0: [out]}, edited, "probe", tmp_path / "executed") is None

@@ -26,3 +26,71 @@ def test_describe_names_what_is_missing():
         data.describe({"command": "x", "date": "d"})
     with pytest.raises(ValueError, match="mapping"):
         data.describe("not json")
+
+
+def _ship(folder, name, provenance, **arrays):
+    import json
+
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / name, provenance=json.dumps(provenance), **arrays)
+
+
+def test_data_dir_is_the_checkouts_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("EMERGENCE_DATA", raising=False)
+    (tmp_path / "_toc.yml").write_text("root: intro\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "chapters" / "part").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "chapters" / "part")  # where a chapter's kernel runs
+    assert data.data_dir() == tmp_path / "data"
+    monkeypatch.setenv("EMERGENCE_DATA", str(tmp_path / "elsewhere"))
+    assert data.data_dir() == tmp_path / "elsewhere"
+
+
+def test_load_checks_the_experiment_it_was_made_with(tmp_path, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from emergence import langevin
+
+    monkeypatch.setenv("EMERGENCE_DATA", str(tmp_path))
+    exp = langevin.ErasureExperiment(barrier=8.0, tilt=3.0, dt=0.001)
+    _ship(tmp_path, "run.npz", {**PROV, **dataclasses.asdict(exp)}, x=np.arange(3))
+    got = data.load("run.npz", exp)
+    assert np.array_equal(got.arrays["x"], np.arange(3)) and got.provenance["tilt"] == 3.0
+    with pytest.raises(ValueError, match=r"tilt = 3.0 \(expected 6.0\)"):
+        data.load("run.npz", dataclasses.replace(exp, tilt=6.0))
+    with pytest.raises(ValueError, match=r"dt = 0.001 \(expected 0.002\).*seed = '<missing>'"):
+        data.load("run.npz", dataclasses.replace(exp, dt=0.002), seed=1)
+    assert data.load("absent.npz", exp) is None
+    np.savez(tmp_path / "bare.npz", x=np.arange(2))
+    with pytest.raises(ValueError, match="holds no 'provenance'"):
+        data.load("bare.npz")
+    with pytest.raises(ValueError, match="dataclass instance"):
+        data.load("run.npz", langevin.ErasureExperiment)
+
+
+def test_the_shipped_landauer_runs_match_the_library_experiment(monkeypatch):
+    """The files in data/ were made with the experiment the chapter runs (not a stale copy)."""
+    import dataclasses
+    from pathlib import Path
+
+    from emergence import langevin
+
+    monkeypatch.delenv("EMERGENCE_DATA", raising=False)
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert data.load("landauer_full_scale.npz", langevin.ERASURE) is not None
+    half = dataclasses.replace(langevin.ERASURE, dt=langevin.ERASURE.dt / 2)
+    assert data.load("landauer_dt_check.npz", half) is not None
+
+
+def test_erasure_experiment():
+    from emergence import langevin
+
+    e = langevin.ErasureExperiment(barrier=8.0, tilt=3.0, dt=0.004)
+    assert e.params(16) == (16.0, 8.0, 3.0) and e.params(16, tilt=1.5) == (16.0, 8.0, 1.5)
+    assert e.n_steps(16) == 4000 and e.n_steps(1.0, records=8) == 248
+    with pytest.raises(ValueError, match="dt must be a finite number > 0, got 0"):
+        langevin.ErasureExperiment(dt=0)

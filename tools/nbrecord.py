@@ -85,7 +85,16 @@ def _page(notebook: Path) -> str:
 def _run_of(parent) -> dict:
     run = getattr(parent, "_nbrecord", None)
     if run is None:
-        run = parent._nbrecord = {"t0": time.perf_counter(), "outputs": {}, "failed": False}
+        # the chapter's source as it is when its run starts: the executed notebook is filed
+        # under this text's hash, so an edit made while the page runs cannot be credited to it
+        source = _source_of(Path(str(parent.fspath)))
+        text = source.read_text(encoding="utf-8") if source.exists() else None
+        run = parent._nbrecord = {
+            "t0": time.perf_counter(),
+            "outputs": {},
+            "failed": False,
+            "source": text,
+        }
     return run
 
 
@@ -127,14 +136,23 @@ def pytest_runtest_teardown(item, nextitem):
     status = "failed" if run["failed"] else "ok"
     record = {"page": page, "seconds": round(seconds, 1), "status": status}
     (times / (page.replace("/", "__") + ".json")).write_text(json.dumps(record) + "\n")
-    if run["failed"]:
+    if run["failed"] or run["source"] is None:
         return
-    write_executed(item.parent.nb, run["outputs"], _source_of(notebook), page, directory)
+    write_executed(item.parent.nb, run["outputs"], run["source"], page, directory)
 
 
-def write_executed(nb, outputs: dict, source: Path, page: str, directory: Path) -> Path:
-    """Write ``nb`` with nbval's ``outputs`` (by code-cell number) under the hash of ``source``."""
+def write_executed(nb, outputs: dict, source_text: str, page: str, directory: Path) -> Path | None:
+    """Write ``nb`` with nbval's ``outputs`` (by code-cell number) under the hash of the
+    chapter's ``source_text``; nothing when the notebook's cells are not that source's (a
+    notebook generated before the chapter was edited)."""
+    import jupytext
     import nbformat
+
+    def code(notebook):
+        return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+    if code(jupytext.reads(source_text, fmt="py:percent")) != code(nb):
+        return None
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a copy
     n = 0
@@ -154,7 +172,7 @@ def write_executed(nb, outputs: dict, source: Path, page: str, directory: Path) 
     }
     nbformat.validate(nb)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{book_build.source_hash(source.read_text(encoding='utf-8'))}.ipynb"
+    path = directory / f"{book_build.source_hash(source_text)}.ipynb"
     nbformat.write(nb, path)
     return path
 

@@ -241,7 +241,7 @@ fig.colorbar(im, ax=axes, label="mean final overlap m");
 # "data set" index; the two fits share nothing but the compilation.
 
 # %%
-DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
+DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
     big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it

@@ -268,7 +268,7 @@ fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exa
 # The model carries a leading "data set" index; the fits share nothing but the compilation.
 
 # %%
-DATA = Path(hopfield.__file__).resolve().parents[2] / "data" / "associative_memory_full_scale.npz"
+DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
     big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it

@@ -1,14 +1,81 @@
-"""Shipped data: reading its provenance aloud.
+"""Shipped data: finding it, checking what it was made with, and reading its provenance aloud.
 
-Every file in ``data/`` records how it was made (the command, the date, the device, and any
-runs appended to it later) as a JSON ``provenance`` entry. :func:`describe` turns that into a
-few short lines a reader can take in, rather than a dict printed on one 300-character line.
+Every file in ``data/`` records how it was made (the command, the date, the device, the
+experiment's settings, and any runs appended to it later) as a JSON ``provenance`` entry.
+
+- :func:`data_dir` finds ``data/``: ``$EMERGENCE_DATA``, else the ``data/`` of the book's
+  checkout (the folder with ``_toc.yml``) above the working directory or above this package;
+- :func:`load` opens a shipped ``.npz`` and checks its provenance against the experiment the
+  chapter runs (a dataclass such as :class:`emergence.langevin.ErasureExperiment`, or keyword
+  settings), raising a ``ValueError`` that names every mismatch: data made with other settings
+  never reach a figure;
+- :func:`describe` turns a provenance into a few short lines a reader can take in.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import textwrap
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+ENV_VAR = "EMERGENCE_DATA"
+
+
+def data_dir() -> Path | None:
+    """The shipped-data folder, or ``None`` when there is none (an installed library without
+    the book's checkout): chapters then skip what needs it."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env)
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            if (folder / "_toc.yml").is_file() and (folder / "data").is_dir():
+                return folder / "data"
+    return None
+
+
+class Shipped(NamedTuple):
+    """A shipped file's arrays (a dict) and its provenance (the parsed JSON)."""
+
+    arrays: dict
+    provenance: dict
+
+
+def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
+    """Open ``data/<name>`` (an ``.npz`` with a JSON ``provenance``); ``None`` if it is absent.
+
+    The provenance must hold every field of ``experiment`` (a dataclass instance) and every
+    ``expected`` keyword, with equal values; otherwise a ``ValueError`` names each mismatch."""
+    import numpy as np
+
+    if experiment is not None:
+        if not dataclasses.is_dataclass(experiment) or isinstance(experiment, type):
+            raise ValueError(f"experiment must be a dataclass instance, got {experiment!r}")
+        expected = {**dataclasses.asdict(experiment), **expected}
+    folder = data_dir()
+    if folder is None or not (folder / name).is_file():
+        return None
+    path = folder / name
+    with np.load(path, allow_pickle=False) as f:
+        if "provenance" not in f.files:
+            raise ValueError(
+                f"{path} holds no 'provenance': every shipped file must say how it was made"
+            )
+        arrays = {k: f[k] for k in f.files if k != "provenance"}
+        provenance = json.loads(str(f["provenance"]))
+    wrong = [
+        f"{k} = {provenance.get(k, '<missing>')!r} (expected {v!r})"
+        for k, v in expected.items()
+        if provenance.get(k) != v
+    ]
+    if wrong:
+        raise ValueError(f"{path} was made with other settings: {'; '.join(wrong)}")
+    return Shipped(arrays, provenance)
+
 
 WIDTH = 100
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -313,6 +314,36 @@ def simulate_kernel(
 
 # ----------------------------------------------------------------------------------------------
 # The erasure protocol of a one-bit memory (the Landauer chapter; also used by its GPU run)
+
+
+@dataclass(frozen=True)
+class ErasureExperiment:
+    """The erasure experiment's settings, defined once for the chapter and its large-run script
+    (``benchmarks/landauer_full_scale.py``), and recorded in the provenance of the data it ships.
+
+    ``barrier`` E_b and ``tilt`` A in units of kT; ``dt`` the time step in units of
+    ``gamma x_m^2 / kT`` (``x_m = 1`` the wells' position)."""
+
+    barrier: float = 10.0
+    tilt: float = 6.0
+    dt: float = 0.002
+
+    def __post_init__(self):
+        for name in ("barrier", "tilt", "dt"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+
+    def params(self, tau: float, tilt: float | None = None) -> tuple[float, float, float]:
+        """``(tau, E_b, A)`` for :func:`erasure_potential` (``tilt`` overrides ``A``)."""
+        return (float(tau), float(self.barrier), float(self.tilt if tilt is None else tilt))
+
+    def n_steps(self, tau: float, records: int = 4) -> int:
+        """Time steps for a protocol of duration ``tau``, a multiple of ``records``."""
+        return records * round(tau / self.dt / records)
+
+
+ERASURE = ErasureExperiment()
 
 
 def erasure_protocol(s):

@@ -138,3 +138,16 @@ def test_run_nuts_refuses_unconverged_chains_and_bad_sizes():
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=10, num_chains=2)
     with pytest.raises(ValueError, match="num_samples must be an integer >= 1, got 0"):
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=0, num_chains=2)
+
+
+def test_normal_loglik_from_moments_equals_the_sum_over_values():
+    from scipy import stats
+
+    from emergence.inference import normal_loglik_from_moments
+
+    rng = np.random.default_rng(7)
+    for mu, sigma, n in [(0.7, 0.3, 50), (-2.5, 4.0, 7), (3.0, 1.7, 1)]:
+        w = rng.normal(0.4, 2.2, n)
+        exact = stats.norm.logpdf(w, mu, sigma).sum()
+        got = float(normal_loglik_from_moments(n, w.sum(), (w**2).sum(), mu, sigma))
+        assert abs(got - exact) < 1e-4 * max(1.0, abs(exact))

@@ -397,7 +397,8 @@ print("mean work minus bound (kT):", np.round(gap, 3))
 #
 # **Every trajectory enters the likelihood.** For the Gaussian peak, the product of the
 # per-trajectory densities depends on the data only through each duration's count, sum and sum
-# of squares of the work, so we evaluate it exactly from those (`gaussian_loglik` below),
+# of squares of the work, so we evaluate it exactly from those
+# (`inference.normal_loglik_from_moments`, tested against the sum over values),
 # which makes the fit independent of the number of trajectories; the failures enter one by one.
 # (This is not a fit to averaged means: the spread of every duration's work is in the
 # likelihood, and the predictive check below compares whole distributions.)
@@ -419,11 +420,6 @@ fail_work = jnp.asarray(np.concatenate(fail_work))
 print(f"{int(groups['n'].sum())} trajectories at {len(fit_taus)} durations, {fail_work.size} failed erasures")
 
 
-def gaussian_loglik(n, s1, s2, mu, sigma):
-    """sum_i log N(w_i | mu, sigma) over n values with sum s1 and sum of squares s2 (exact)."""
-    return -n * jnp.log(sigma) - 0.5 * n * jnp.log(2 * jnp.pi) - (s2 - 2 * mu * s1 + n * mu**2) / (2 * sigma**2)
-
-
 def erasure_model(groups, fail_work):
     K = len(TAU_FIT)
     w_inf = numpyro.sample("W_inf", dist.Normal(0.0, 2.0))
@@ -436,7 +432,7 @@ def erasure_model(groups, fail_work):
         mu = numpyro.deterministic("mu_erased", w_inf + B / TAU_FIT)
         numpyro.deterministic("mean_work", p * mu + (1 - p) * mu_f)
         numpyro.sample("n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"])
-        numpyro.factor("work_erased", gaussian_loglik(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma))
+        numpyro.factor("work_erased", inference.normal_loglik_from_moments(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma))
     with numpyro.plate("failures", fail_work.size):
         numpyro.sample("work_failed", dist.Normal(mu_f, sigma_f), obs=fail_work)
 

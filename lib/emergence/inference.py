@@ -178,3 +178,16 @@ def run_nuts(
         idata, var_names, r_hat_max=r_hat_max, min_ess_per_chain=min_ess_per_chain
     )
     return Fit(mcmc, idata, summary, show=show)
+
+
+def normal_loglik_from_moments(n, s1, s2, mu, sigma):
+    """``sum_i log N(w_i | mu, sigma)`` over ``n`` values with sum ``s1`` and sum of squares
+    ``s2``: exact (the Gaussian likelihood depends on the data only through them), so a fit to
+    millions of values costs as much as one to a few. Broadcasts; JAX-traceable (for NumPyro)."""
+    import jax.numpy as jnp
+
+    return (
+        -n * jnp.log(sigma)
+        - 0.5 * n * jnp.log(2 * jnp.pi)
+        - (s2 - 2 * mu * s1 + n * mu**2) / (2 * sigma**2)
+    )

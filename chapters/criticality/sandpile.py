@@ -164,7 +164,7 @@ for L, r in runs.items():
 # mean topplings per site over one window (middle) match Dhar's exact profile $L^2 m_i$ (right):
 # sites near the open edge, where grains drain away, topple rarely.
 
-# %%
+# %% tags=["hide-input"]
 Lmax = SIZES["L"][-1]
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
 im = axes[0].imshow(runs[Lmax]["heights"][0], cmap="cividis", vmin=0, vmax=3)
@@ -274,7 +274,7 @@ axes[1].set_title("log–linear: the large-u cutoff");
 # (solid) against that of Dhar's exact means $m_i$ (dashed): a nearly straight line, i.e. a flat
 # density, up to the centre value $\max_i m_i$, smeared by the fluctuations of $T$.
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = plt.subplots()
 for i, (L, r) in enumerate(runs.items()):
     u = np.sort(r["topplings"].ravel()) / L**2
@@ -365,7 +365,7 @@ fit_F = inference.run_nuts(jax.random.fold_in(key, 1), NUTS(activity_model, init
 # %%
 fit_F
 
-# %%
+# %% tags=["hide-input"]
 az.plot_trace(fit_F.idata, var_names=["a", "u_star_32", "theta", "beta"], compact=True, figsize=(9, 6.5));
 
 # %% [markdown]

@@ -334,7 +334,7 @@ fit_2
 # $\hat R \le 1.01$ and at least 100 effective draws per chain in the bulk and the tails. In
 # the trace plots blue is this run and orange the shipped run, one line style per chain.
 
-# %%
+# %% tags=["hide-input"]
 az.plot_trace(fit_2.idata, var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"], compact=True, figsize=(9, 6.5));
 
 # %% [markdown]

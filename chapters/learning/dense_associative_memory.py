@@ -145,7 +145,7 @@ for P in (3, 4):
 # and the curves steepen with $N$ around a common crossing near $K \approx K_{\mathrm{SNR}}$:
 # the estimate gets the threshold's position right, to within the curves' scatter.
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 2, figsize=(10, 6.4))
 for col, P in enumerate((3, 4)):
     for c, (N, r) in enumerate(dense[P].items()):
@@ -214,7 +214,7 @@ for P in (2, 3, 4):
     recall[P] = np.array([[exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)] for s in range(2)])
     print(f"P = {P}: {time.perf_counter() - t0:4.1f} s")
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = plt.subplots()
 for c, P in enumerate((2, 3, 4)):
     ax.semilogx(K_DIGITS, recall[P][0], "o-", color=style.color(c), label=f"digits, P = {P}")

@@ -114,7 +114,7 @@ BARRIER, TILT, DT = EXPERIMENT.barrier, EXPERIMENT.tilt, EXPERIMENT.dt
 print(EXPERIMENT)
 U = langevin.erasure_potential
 
-# %%
+# %% tags=["hide-input"]
 xs = np.linspace(-1.8, 1.8, 400)
 stages = [(0.0, "start: the bit holds 0 or 1"), (0.25, "barrier lowered"), (0.5, "tilted"),
           (0.75, "barrier raised, tilt on"), (1.0, "end: untilted, bit = 0")]
@@ -285,7 +285,7 @@ fig.suptitle("Work distributions of a fast and a slow erasure");
 # still cheaper than $\ln 2$, some even gain energy from the protocol ($W < 0$): Landauer's bound
 # is a statement about the mean. The rare failures sit in a separate low-work bump.
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 axes[0].errorbar(taus, w_mean, yerr=w_se, fmt="o", color=style.color(0), label="simulation")
 axes[0].axhline(np.log(2), color="k", ls=":", label="$k_BT\\ln 2$")
@@ -329,7 +329,7 @@ partial = np.array(partial)
 for tilt, p, m, e in partial:
     print(f"A = {tilt:4.2f}: p = {p:.3f}, <W> = {m:.3f} +- {e:.3f}, bound {landauer_bound(p):.3f} kT")
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6.4, 4))
 pp = np.linspace(0.5, 1, 200)
 ax.plot(pp, landauer_bound(pp), "k-", label="bound $\\ln 2 + p\\ln p + (1-p)\\ln(1-p)$")
@@ -495,7 +495,7 @@ fig.suptitle("Posterior predictive check of the work distributions");
 # have different work) but carries a few in $10^4$ of the trajectories. The fitted law against
 # the mean work of the successful erasures:
 
-# %%
+# %% tags=["hide-input"]
 tt = np.geomspace(taus.min() * 0.8, taus.max() * 1.25, 200)
 curve = np.asarray(post["W_inf"])[:, None] + np.asarray(post["B"])[:, None] / tt
 lo, mid, hi = np.percentile(curve, [3, 50, 97], axis=0)
@@ -612,7 +612,7 @@ for tau in SIZES["taus"]:
 # protocol speeds up, we compute $\widehat{\Delta F}$ from many disjoint subsamples of $N$
 # trajectories.
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 Ns = np.unique(np.geomspace(4, SIZES["trajectories"] // 8, 10).astype(int))
 for i, tau in enumerate((SIZES["taus"][0], SIZES["taus"][2], SIZES["taus"][-1])):

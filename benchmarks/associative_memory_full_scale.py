@@ -23,6 +23,7 @@ GPU:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import platform
 import sys
 import time
@@ -35,10 +36,13 @@ import numpy as np
 from emergence import hopfield
 
 # must match chapters/learning/associative_memory.py and dense_associative_memory.py
-FLIP = 0.05  # fraction of neurons flipped in the starting state
+# the pages' experiment (one definition, in the library); its fields go into the provenance,
+# which the pages check when they load the file (hopfield.load_sweeps)
+EXPERIMENT = hopfield.CAPACITY
+FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state
 ALPHAS = np.round(np.arange(0.08, 0.2201, 0.01), 3)  # P = 2 loads
 FACTORS = np.geomspace(0.15, 4.0, 12)  # P >= 3 loads, in units of snr_capacity(N, P)
-SWEEPS = 400  # at most this many sweeps per run
+SWEEPS = EXPERIMENT.sweeps  # at most this many sweeps per run
 
 
 def dense_loads(N, P, factors=FACTORS):
@@ -71,9 +75,9 @@ def main():
         python=platform.python_version(),
         date=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    settings = dict(flip=FLIP, sweeps=SWEEPS, alphas=ALPHAS.tolist(), factors=FACTORS.tolist())
+    settings = dict(**dataclasses.asdict(EXPERIMENT), alphas=ALPHAS.tolist(), factors=FACTORS.tolist())
     if args.append and Path(args.out).exists():
-        results, prov = hopfield.load_sweeps(args.out, flip=FLIP, sweeps=SWEEPS)
+        results, prov = hopfield.load_sweeps(args.out, EXPERIMENT)
         prov.setdefault("appended", []).append(run)
     else:
         results, prov = {}, dict(run, **settings)

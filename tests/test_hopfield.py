@@ -284,10 +284,28 @@ def test_save_and_load_sweeps_round_trip(tmp_path):
     np.savez(tmp_path / "bad.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="holds no 'provenance'"):
         hp.load_sweeps(tmp_path / "bad.npz")
+    # the experiment object: every field checked
+    exp = hp.CapacityExperiment(flip=0.05, sweeps=250)
+    hp.save_sweeps(tmp_path / "e.npz", data, {**prov, "sweeps": 250})
+    assert hp.load_sweeps(tmp_path / "e.npz", exp)[1]["sweeps"] == 250
+    with pytest.raises(ValueError, match=r"made with sweeps = 250, expected 400"):
+        hp.load_sweeps(tmp_path / "e.npz", hp.CAPACITY)
     with pytest.raises(ValueError, match=r"sweeps must be a dict \{P: \{N: Sweep\}\}, got list"):
         hp.save_sweeps(tmp_path / "x.npz", [data[2][100]], prov)
     with pytest.raises(ValueError, match="provenance must be JSON-serializable"):
         hp.save_sweeps(tmp_path / "x.npz", data, {"when": object()})
+
+
+def test_capacity_experiment_and_the_shipped_run():
+    with pytest.raises(ValueError, match=r"flip must lie in \[0, 0.5\), got 0.6"):
+        hp.CapacityExperiment(flip=0.6)
+    with pytest.raises(ValueError, match="sweeps must be an integer >= 1, got 0"):
+        hp.CapacityExperiment(sweeps=0)
+    # the shipped large run was made with the experiment the pages run
+    from pathlib import Path
+
+    shipped = Path(__file__).resolve().parents[1] / "data" / "associative_memory_full_scale.npz"
+    hp.load_sweeps(shipped, hp.CAPACITY)
 
 
 def test_retrieval_sweep_rejects_bad_arguments():

@@ -139,8 +139,9 @@ print(f"replica-symmetric capacity alpha_c = {alpha_rs:.4f}, retrieval overlap t
 # loads of one $N$ in one compiled, vmapped call (small sizes share one call, padded).
 
 # %%
-FLIP = 0.05  # fraction of neurons flipped in the starting state
-MAX_SWEEPS = 400  # the dynamics stop earlier, at a fixed point
+EXPERIMENT = hopfield.CAPACITY  # shared with the large-run script, recorded in its data
+FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state: 5%
+MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed point
 RETRIEVED = 0.9  # P = 2: a run retrieves its pattern when the final overlap exceeds this
 
 
@@ -243,7 +244,7 @@ fig.colorbar(im, ax=axes, label="mean final overlap m");
 # %%
 DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
-    big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
+    big, prov = hopfield.load_sweeps(DATA, EXPERIMENT)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None

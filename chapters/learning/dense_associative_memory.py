@@ -85,8 +85,9 @@ SIZES = scale.pick(
 
 # %%
 key = jax.random.key(2026)
-FLIP = 0.05  # fraction of neurons flipped in the starting state
-MAX_SWEEPS = 400  # the dynamics stop earlier, at a fixed point
+EXPERIMENT = hopfield.CAPACITY  # shared with the large-run script, recorded in its data
+FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state: 5%
+MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed point
 
 # %% [markdown]
 # ## How many patterns? A signal-to-noise estimate
@@ -270,7 +271,7 @@ fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exa
 # %%
 DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
-    big, prov = hopfield.load_sweeps(DATA, flip=FLIP, sweeps=MAX_SWEEPS)  # raises if made otherwise
+    big, prov = hopfield.load_sweeps(DATA, EXPERIMENT)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None

@@ -39,8 +39,10 @@ Also here: the replica-symmetric theory of Amit, Gutfreund and Sompolinsky for `
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
@@ -561,13 +563,36 @@ def save_sweeps(path, sweeps: dict, provenance: dict) -> None:
     np.savez_compressed(path, **out)
 
 
-def load_sweeps(path, **expected) -> tuple[dict, dict]:
+@dataclass(frozen=True)
+class CapacityExperiment:
+    """The capacity experiment's settings, defined once for the two associative-memory pages
+    and their large-run script (``benchmarks/associative_memory_full_scale.py``), and recorded
+    in the provenance of the data it ships: each run starts from a stored pattern with a
+    fraction ``flip`` of its neurons flipped and runs at most ``sweeps`` sweeps of the
+    zero-temperature dynamics (stopping earlier at a fixed point)."""
+
+    flip: float = 0.05
+    sweeps: int = 400
+
+    def __post_init__(self):
+        if not 0 <= self.flip < 0.5:
+            raise ValueError(f"flip must lie in [0, 0.5), got {self.flip!r}")
+        if isinstance(self.sweeps, bool) or int(self.sweeps) != self.sweeps or self.sweeps < 1:
+            raise ValueError(f"sweeps must be an integer >= 1, got {self.sweeps!r}")
+
+
+CAPACITY = CapacityExperiment()
+
+
+def load_sweeps(path, experiment: CapacityExperiment | None = None, **expected) -> tuple[dict, dict]:
     """``({P: {N: Sweep}}, provenance)`` from a file written by :func:`save_sweeps`, sizes in
     increasing order (``converged`` is None where the file does not hold it).
 
-    ``expected`` settings (e.g. ``flip=0.05, sweeps=400``) must equal the provenance's entries
-    of the same name: results made with other settings raise a ValueError instead of being
-    mixed with yours."""
+    The fields of ``experiment`` and any ``expected`` settings (e.g. ``flip=0.05``) must equal
+    the provenance's entries of the same name: results made with other settings raise a
+    ValueError instead of being mixed with yours."""
+    if experiment is not None:
+        expected = {**dataclasses.asdict(experiment), **expected}
     with np.load(path) as f:
         if "provenance" not in f.files:
             raise ValueError(f"{path} holds no 'provenance': not a file written by save_sweeps")

@@ -44,6 +44,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
+from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, Predictive, init_to_median
 
 from emergence import claims, inference, sandpile, scale, style
@@ -254,8 +255,10 @@ uu = np.geomspace(2e-3, 0.06)
 axes[0].loglog(uu, 2.5 * uu**-0.5, "k--", label=r"seed: $u^{-1/2}$")
 axes[1].set_yscale("log")
 for ax in axes:
-    ax.set_xlabel(r"$u = A/L^2$ (fraction of the $L^2$ grains whose avalanche reached the site)")
+    ax.set_xlabel(r"$u = A/L^2$")
     ax.set_ylabel(r"$L^2 P(A, L) = F(u)$")
+axes[0].xaxis.set_minor_formatter(NullFormatter())  # less than two decades: no crowded minor labels
+fig.supxlabel(r"$u$: the fraction of the $L^2$ grains whose avalanche reached the site", fontsize=10)
 axes[0].legend()
 axes[0].set_title("log–log: the small-u behaviour")
 axes[1].set_title("log–linear: the large-u cutoff");

@@ -133,9 +133,9 @@ axes[1].plot(s, np.asarray(f), label="tilt factor $f$")
 for b in (0.25, 0.5, 0.75):
     axes[1].axvline(b, color="0.8", lw=0.8)
 for j, name in enumerate(STAGE_NAMES):
-    axes[1].text(0.125 + 0.25 * j, 1.08, name, ha="center", fontsize=8)
-axes[1].set(xlabel="$t/\\tau$", ylabel="protocol", ylim=(-0.05, 1.4))
-axes[1].legend(loc="center left", fontsize=8)
+    axes[1].text(0.125 + 0.25 * j, 1.06, name, ha="center", fontsize=8)
+axes[1].set(xlabel="$t/\\tau$", ylabel="protocol", ylim=(-0.05, 1.6))
+axes[1].legend(loc="upper center", ncol=2, fontsize=8)  # above the curves, below the stage names
 fig.suptitle("The erasure protocol");
 
 # %% [markdown]
@@ -179,8 +179,11 @@ for ax in axes:
     for b in (0.25, 0.5, 0.75):
         ax.axvline(b, color="0.85", lw=0.8, zorder=0)
     ax.set_xlabel("$t/\\tau$")
-axes[0].set(ylabel="position $x$", title="12 erasures at $\\tau = 16$ (colour: initial bit)")
+axes[0].set(ylabel="position $x$", title="12 erasures at $\\tau = 16$")
 axes[1].set(ylabel="cumulative work $W(t)$ ($k_BT$)", title="the work each one costs")
+bits = [plt.Line2D([], [], color=style.color(b), lw=1.5, label=f"started in bit {b} ($x {'<' if b == 0 else '>'} 0$)")
+        for b in (0, 1)]
+axes[0].legend(handles=bits, loc="upper right")
 axes[1].legend()
 
 residual = np.asarray(run.first_law_residual[-1])

@@ -164,12 +164,16 @@ print(f"{time.perf_counter() - t0:.1f} s, {hopfield.summarize(p2)}")
 # %%
 alphas = SIZES["p2_alphas"]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+lowest = 1.0  # the lowest mean overlap drawn, so that the zoom below never clips a curve
 for c, (N, r) in enumerate(p2.items()):
     ok = r.overlap > RETRIEVED
     axes[0].plot(alphas, ok.mean(1), "o-", color=style.color(c), label=f"N = {N}")
     m_ok = np.where(ok, r.overlap, np.nan)
-    has = ok.sum(1) >= 3
-    axes[1].plot(alphas[has], np.nanmean(m_ok[has], axis=1), "o-", color=style.color(c), label=f"N = {N}")
+    has = ok.sum(1) >= 3  # a mean from at least three retrieved runs
+    if has.any():  # no legend entry for a size with nothing to show
+        m_mean = np.nanmean(m_ok[has], axis=1)
+        lowest = min(lowest, float(m_mean.min()))
+        axes[1].plot(alphas[has], m_mean, "o-", color=style.color(c), label=f"N = {N}")
 a_fine = np.linspace(0.01, alpha_rs * 0.999, 60)
 axes[1].plot(a_fine, [hopfield.rs_retrieval_overlap(a, 0.0) for a in a_fine], "k--", label="AGS theory, N → ∞")
 for ax in axes[:2]:
@@ -180,7 +184,7 @@ axes[0].set_title("Retrieval probability")
 axes[0].legend()
 axes[1].set_ylabel("mean final overlap m of retrieved runs")
 axes[1].set_title("Quality of recall")
-axes[1].set_ylim(0.94, 1.002)
+axes[1].set_ylim(min(0.94, lowest - 0.005), 1.002)
 axes[1].legend(loc="lower left")
 Nmax = max(p2)
 axes[2].hist(p2[Nmax].overlap.ravel(), bins=np.linspace(-0.2, 1, 61), color=style.color(0))

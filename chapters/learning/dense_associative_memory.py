@@ -218,12 +218,15 @@ for P in (2, 3, 4):
 # %% tags=["hide-input"]
 fig, ax = plt.subplots()
 for c, P in enumerate((2, 3, 4)):
-    ax.semilogx(K_DIGITS, recall[P][0], "o-", color=style.color(c), label=f"digits, P = {P}")
-    ax.semilogx(K_DIGITS, recall[P][1], "s--", color=style.color(c), alpha=0.6, label=f"random, P = {P}")
+    # markers shrink with P, so that curves lying exactly on top of each other stay visible
+    ax.semilogx(K_DIGITS, recall[P][0], "o-", color=style.color(c), ms=7 - 2 * c, label=f"digits, P = {P}")
+    ax.semilogx(K_DIGITS, recall[P][1], "s--", color=style.color(c), ms=7 - 2 * c, alpha=0.6, label=f"random, P = {P}")
+same = [(src, P, Q) for src in (0, 1) for P, Q in ((2, 3), (2, 4), (3, 4)) if np.array_equal(recall[P][src], recall[Q][src])]
 ax.set_xlabel(f"patterns stored K (N = {N_D} neurons)")
 ax.set_ylabel("fraction of stored patterns recalled exactly")
 ax.set_title(f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns")
-ax.legend(ncol=2);
+note = "; ".join(f"{('digits', 'random')[src]}, P = {P} and {Q}: identical" for src, P, Q in same)
+ax.legend(ncol=2, title=note or None, title_fontsize=8);
 
 # %% [markdown]
 # Random patterns (dashed) are recalled perfectly up to $K = 100 > N$ by both dense networks,

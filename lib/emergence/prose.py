@@ -1,0 +1,27 @@
+"""Numbers in a chapter's prose that come from the run.
+
+A sentence that quotes a posterior mean should quote *this* build's posterior mean, at the
+scale it was built at, not a number typed in from some earlier run. :func:`glue` hands values
+to MyST-NB's ``glue``; the prose then writes ``{glue:text}`W_inf_mean:.3f```, and the book shows
+the value the page computed (a glued name the page never computed fails the build). Outside a
+book build (a reader's Jupyter, Colab without MyST-NB) it does nothing: the notebook shows the
+values in its outputs anyway.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+
+def glue(**values) -> None:
+    """Glue each keyword's value under its name, without displaying it. Values must be real
+    numbers (format them in the prose: ``{glue:text}`name:.3f```)."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"glue {name}: need a real number, got {value!r}")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    for name, value in values.items():
+        myst_glue(name, float(value), display=False)

@@ -47,7 +47,7 @@ import numpyro.distributions as dist
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, Predictive, init_to_median
 
-from emergence import claims, inference, sandpile, scale, style
+from emergence import claims, inference, prose, sandpile, scale, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -463,29 +463,43 @@ print(f"D (2 - tau) = {D2tau.mean():.2f} ± {D2tau.std():.2f}   (2 if simple sca
 # paper's value (`emergence.claims`, Kruschke's HDI + ROPE rule) and raises if the verdict
 # differs from the one stated here.
 #
+# The numbers below are this build's (its scale and lattice sizes are printed at the top); the
+# verdicts hold at `ci` and at `default`.
+#
 # 1. **Small-$u$ exponent, $F(u)\sim u^{-1/2}$.** Region $0.5 \pm 0.1$. *Not reproduced*: the
-#    posterior of $a$ is negative ($\approx -0.5$ at `ci`, $\approx -0.37$ at `default`): $F$
-#    *rises* at small $u$ before flattening, for the geometric reason shown above. With $A$ defined as here, the seed's exponent has
-#    the wrong sign; the seed's own definition of $A$ may differ (its abstract does not fix it).
+#    posterior of $a$ is negative ({glue:text}`a_mean:.2f` $\pm$ {glue:text}`a_std:.2f`): $F$
+#    *rises* at small $u$ before flattening, for the geometric reason shown above. With $A$
+#    defined as here, the seed's exponent has the wrong sign; the seed's own definition of $A$
+#    may differ (its abstract does not fix it).
 # 2. **Crossover magnitude, $A^* \sim 0.1\,L^2$.** Stated to one significant figure, so the
 #    region for $u^*_{32}$ is $[0.05, 0.15]$. *Reproduced*: at $L = 32$ the cutoff is of the
-#    paper's order, $u^*_{32} \approx 0.06$.
+#    paper's order, $u^*_{32} =$ {glue:text}`u_star_mean:.4f` $\pm$ {glue:text}`u_star_std:.4f`.
 # 3. **Crossover scaling, $A^* \propto L^2$** (the collapse): $\theta = 0$, region $\pm 0.1$.
-#    *Not reproduced*: $\theta \approx 0.3$–$0.4$, so the crossover in *participation* grows more
-#    slowly than $L^2$ and the curves do not collapse in $A/L^2$. The reason: a large avalanche
-#    topples the same site several times, so participation grows more slowly than topplings.
-#    The total topplings $T$ do collapse: their edge is the centre value of Dhar's profile,
-#    $0.078$ at $L = 32$, tending to $0.074$ (the cumulative figure above).
+#    *Not reproduced*: $\theta =$ {glue:text}`theta_mean:.2f` $\pm$ {glue:text}`theta_std:.2f`,
+#    so the crossover in *participation* grows more slowly than $L^2$ and the curves do not
+#    collapse in $A/L^2$. The reason: a large avalanche topples the same site several times, so
+#    participation grows more slowly than topplings. The total topplings $T$ do collapse: their
+#    edge is the centre value of Dhar's profile, $0.078$ at $L = 32$, tending to $0.074$ (the
+#    cumulative figure above).
 # 4. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $[1.25, 1.31]$.
-#    *Not reproduced*: the effective exponent of the cutoff fit rises with the sizes used
-#    ($\approx 0.83$ with $L \le 32$ at `ci`, $\approx 0.98$ with $L$ up to 64 at `default`) but stays
-#    far below; the fit's $D(2-\tau)$ printed above, which should be $2$ if simple scaling held,
-#    shows how poorly one exponent pair describes BTW sizes (they are multiscaling), and
-#    lattices this small are dominated by the cutoff.
+#    *Not reproduced*: the effective exponent of the cutoff fit is
+#    $\tau =$ {glue:text}`tau_mean:.2f` $\pm$ {glue:text}`tau_std:.2f` with $L$ up to
+#    {glue:text}`L_max:.0f`; it rises with the sizes used (from `ci` to `default`) but stays far
+#    below. The fit's $D(2-\tau) =$ {glue:text}`D2tau_mean:.2f`, which should be $2$ if simple
+#    scaling held, shows how poorly one exponent pair describes BTW sizes (they are
+#    multiscaling), and lattices this small are dominated by the cutoff.
 
 # %%
 PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model"
 post_F = fit_F.samples
+# the numbers the prose above quotes
+prose.glue(
+    a_mean=post_F["a"].mean(), a_std=post_F["a"].std(),
+    u_star_mean=post_F["u_star_32"].mean(), u_star_std=post_F["u_star_32"].std(),
+    theta_mean=post_F["theta"].mean(), theta_std=post_F["theta"].std(),
+    tau_mean=post_s["tau"].mean(), tau_std=post_s["tau"].std(),
+    L_max=max(SIZES["L"]), D2tau_mean=D2tau.mean(),
+)
 
 claims.check(
     claims.Claim("criticality/sandpile", PAPER, "small-u exponent a of F(u) ~ u^-a", 0.5, tolerance=0.1,

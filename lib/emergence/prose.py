@@ -15,13 +15,22 @@ import numbers
 
 def glue(**values) -> None:
     """Glue each keyword's value under its name, without displaying it. Values must be real
-    numbers (format them in the prose: ``{glue:text}`name:.3f```)."""
+    scalars (Python, NumPy or 0-d JAX); format them in the prose: ``{glue:text}`name:.3f```."""
+    import numpy as np
+
+    numbers_ = {}
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        ok = not isinstance(value, bool | str | bytes) and np.ndim(value) == 0
+        if ok:
+            try:
+                numbers_[name] = float(value)  # a Python, NumPy or 0-d JAX number
+            except (TypeError, ValueError):
+                ok = False
+        if not ok or not isinstance(numbers_.get(name), numbers.Real):
             raise ValueError(f"glue {name}: need a real number, got {value!r}")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
         return
-    for name, value in values.items():
-        myst_glue(name, float(value), display=False)
+    for name, value in numbers_.items():
+        myst_glue(name, value, display=False)

@@ -135,37 +135,43 @@ class Fetcher:
 FIGURE_CALL = re.compile(r"\b(plt\.(subplots|figure|subplot_mosaic)|az\.plot_\w+)\(")
 
 
-def figureless_cells(notebook: dict) -> list[tuple[int, str]]:
-    """Code cells (numbered from 0, with their first line) that draw a figure but have no image
-    output."""
-    missing, n = [], -1
+def shown_code_cells(notebook: dict):
+    """``(number, source, outputs)`` of each code cell whose outputs the page shows (numbered
+    from 0 among all code cells, as the failure messages count them)."""
+    n = -1
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         n += 1
-        if HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        source = "".join(cell.get("source", ""))
-        if FIGURE_CALL.search(source) and not any(
-            any(m in out.get("data", {}) for m in IMAGE_MIMES) for out in cell.get("outputs", [])
-        ):
-            missing.append((n, source.strip().splitlines()[0][:60]))
-    return missing
+        if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            yield n, "".join(cell.get("source", "")), cell.get("outputs", [])
+
+
+def _is_image(out: dict) -> bool:
+    return any(m in out.get("data", {}) for m in IMAGE_MIMES)
+
+
+def _first_line(source: str, width: int = 60) -> str:
+    return (source.strip().splitlines() or [""])[0][:width]
+
+
+def figureless_cells(notebook: dict) -> list[tuple[int, str]]:
+    """Code cells (with their first line) that draw a figure but have no image output."""
+    return [
+        (n, _first_line(src))
+        for n, src, outs in shown_code_cells(notebook)
+        if FIGURE_CALL.search(src) and not any(map(_is_image, outs))
+    ]
 
 
 def unsuppressed_results(notebook: dict) -> list[tuple[int, str]]:
     """Code cells whose last line ends in ``;`` but that still show a result (Jupyter hides it:
     a notebook executed differently from a reader's run)."""
-    found, n = [], -1
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        n += 1
-        lines = "".join(cell.get("source", "")).strip().splitlines()
-        if lines and lines[-1].rstrip().endswith(";"):
-            if any(out.get("output_type") == "execute_result" for out in cell.get("outputs", [])):
-                found.append((n, lines[0][:60]))
-    return found
+    return [
+        (n, _first_line(src))
+        for n, src, outs in shown_code_cells(notebook)
+        if src.strip().endswith(";") and any(o.get("output_type") == "execute_result" for o in outs)
+    ]
 
 
 # what a reader should never see in an output: an artist's or a NumPy scalar's repr (a cell that
@@ -179,16 +185,10 @@ MAX_LINE = 110  # characters of printed output that fit the page's output box wi
 
 def output_problems(notebook: dict) -> list[str]:
     """Stray reprs, warnings and over-long printed lines in a notebook's outputs."""
-    problems, n = [], -1
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        n += 1
-        if HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        first = "".join(cell.get("source", "")).strip().splitlines()[:1] or [""]
-        where = f"code cell {n} ({first[0][:50]!r})"
-        for out in cell.get("outputs", []):
+    problems = []
+    for n, src, outs in shown_code_cells(notebook):
+        where = f"code cell {n} ({_first_line(src, 50)!r})"
+        for out in outs:
             data = out.get("data", {})
             plain = "".join(data.get("text/plain", ""))
             if out.get("output_type") == "execute_result" and set(data) == {"text/plain"}:
@@ -206,16 +206,7 @@ def output_problems(notebook: dict) -> list[str]:
 
 def image_outputs(notebook: dict) -> int:
     """Image outputs of a notebook's code cells, those the page hides excluded."""
-    n = 0
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        if HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        for out in cell.get("outputs", []):
-            if any(m in out.get("data", {}) for m in IMAGE_MIMES):
-                n += 1
-    return n
+    return sum(_is_image(out) for _, _, outs in shown_code_cells(notebook) for out in outs)
 
 
 def pages_of(site: Path) -> list[Path]:

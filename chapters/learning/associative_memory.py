@@ -56,7 +56,7 @@ from IPython.display import display
 from jax.scipy.special import ndtr
 from numpyro.infer import NUTS, init_to_median
 
-from emergence import claims, data, hopfield, inference, scale, style
+from emergence import claims, data, hopfield, inference, prose, scale, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -419,15 +419,19 @@ axes[0, 0].legend(fontsize=7);
 # enough for those corrections, narrow enough to exclude the thresholds of $0.15$–$0.2$ at
 # which our finite networks retrieve half the time.
 #
-# - *Inconclusive* on this chapter's runs at `ci` and `default`. With $N \le 240$ or $800$ the
-#   finite-size exponent is barely constrained; at `default` the data even prefer a slow
-#   approach ($\nu = 0.30 \pm 0.10$) and extrapolate to $\alpha_\infty = 0.105 \pm 0.03$, an
-#   interval from 0.05 to 0.15.
-# - *Reproduced* on the shipped run, with $N$ up to $10^4$: it pins $\nu = 0.49 \pm 0.08$ and
-#   gives $\alpha_\infty = 0.140 \pm 0.003$, 94% HDI $[0.135, 0.145]$, inside the region
-#   with 0.003 to spare at its upper end. The largest networks decide it: with $N \le 3200$
-#   the same fit gave $0.139 \pm 0.007$ and an interval $[0.126, 0.151]$ poking out at both
-#   ends (inconclusive), with $N \le 6400$ $[0.130, 0.148]$, on the edge. The threshold of
+# - *Inconclusive* on this chapter's runs at `ci` and `default`: with these sizes the
+#   finite-size exponent is barely constrained. This build, with $N \le$ {glue:text}`run_N:.0f`:
+#   $\nu =$ {glue:text}`run_nu:.2f` $\pm$ {glue:text}`run_nu_sd:.2f` and
+#   $\alpha_\infty =$ {glue:text}`run_mean:.3f` $\pm$ {glue:text}`run_sd:.3f`, 94% HDI
+#   [{glue:text}`run_lo:.3f`, {glue:text}`run_hi:.3f`]. (At `default`, with $N \le 800$, the
+#   data even prefer a slow approach, $\nu \approx 0.3$, and extrapolate low.)
+# - *Reproduced* on the shipped run, with $N$ up to {glue:text}`big_N:.0f`: it pins
+#   $\nu =$ {glue:text}`big_nu:.2f` $\pm$ {glue:text}`big_nu_sd:.2f` and gives
+#   $\alpha_\infty =$ {glue:text}`big_mean:.3f` $\pm$ {glue:text}`big_sd:.3f`, 94% HDI
+#   [{glue:text}`big_lo:.3f`, {glue:text}`big_hi:.3f`], inside the region with
+#   {glue:text}`big_spare:.3f` to spare at its upper end. The largest networks decide it: in
+#   earlier runs, with $N \le 3200$ the same fit gave an interval $[0.126, 0.151]$ poking out at
+#   both ends (inconclusive), with $N \le 6400$ $[0.130, 0.148]$, on the edge. The threshold of
 #   finite networks is still well above 0.138 at $N = 10^4$ (0.148) and approaches it only
 #   like $N^{-1/2}$, so the verdict rests on that extrapolation; it cannot tell the
 #   replica-symmetric 0.138 from its small replica-symmetry-breaking correction.
@@ -445,10 +449,18 @@ def alpha_claim(label):
                         note=f"probit finite-size scaling of retrieval (final m > {RETRIEVED}) from {FLIP:.0%} flips")
 
 
-display(claims.check(alpha_claim("this run"), post_2["alpha_inf"][:, 0],
-                   expect={"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"}))
+v_run = claims.check(alpha_claim("this run"), post_2["alpha_inf"][:, 0],
+                     expect={"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"})
+display(v_run)
+glued = dict(run=(v_run, 0, max(SIZES["p2_N"])))
 if big is not None:
-    display(claims.check(alpha_claim(f"shipped run, N <= {max(big[2])}"), post_2["alpha_inf"][:, 1], expect="reproduced"))
+    v_big = claims.check(alpha_claim(f"shipped run, N <= {max(big[2])}"), post_2["alpha_inf"][:, 1], expect="reproduced")
+    display(v_big)
+    glued["big"] = (v_big, 1, max(big[2]))
+for name, (v, i, n_max) in glued.items():  # the numbers the prose above quotes
+    prose.glue(**{f"{name}_mean": v.mean, f"{name}_sd": v.sd, f"{name}_lo": v.hdi[0], f"{name}_hi": v.hdi[1],
+                  f"{name}_nu": post_2["nu"][:, i].mean(), f"{name}_nu_sd": post_2["nu"][:, i].std(),
+                  f"{name}_N": n_max, f"{name}_spare": v.claim.region[1] - v.hdi[1]})
 
 # %%
 print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")

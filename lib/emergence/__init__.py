@@ -5,8 +5,10 @@ Submodules
 scale     the EMERGENCE_SCALE knob (``ci`` | ``default`` | ``full``)
 style     the book's matplotlib style
 runtime   JAX's persistent compilation cache (on at import; EMERGENCE_JAX_CACHE=off turns it off)
+data      shipped data: finding data/, loading a file checked against its experiment, provenance
+prose     numbers in a chapter's prose glued from the run
 claims    executable claim checks and the claims ledger
-inference convergence diagnostics that can fail
+inference NUTS fits that check their convergence (run_nuts); exact Gaussian likelihood from moments
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results

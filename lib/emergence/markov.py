@@ -18,6 +18,9 @@ matrix of rates, :func:`check_generator` validates one.
   likelihood (time spent in each state, jump counts), :func:`path_log_likelihood` evaluates it;
 - :func:`hmm_log_likelihood` is the likelihood of noisy snapshots (a hidden Markov model, by the
   scaled forward algorithm).
+- :func:`detailed_balance_test` is the Bayes factor of "any rates" against "detailed balance"
+  from complete paths' statistics (exact for the free rates, importance sampling over the state
+  energies for the balanced model).
 
 Exact results are computed in float64 with NumPy; simulation runs in JAX. The likelihoods and
 :func:`flashing_ratchet` are JAX functions, differentiable in their parameters (for NumPyro).

@@ -10,8 +10,6 @@ values in its outputs anyway.
 
 from __future__ import annotations
 
-import numbers
-
 
 def glue(**values) -> None:
     """Glue each keyword's value under its name, without displaying it. Values must be real
@@ -20,14 +18,10 @@ def glue(**values) -> None:
 
     numbers_ = {}
     for name, value in values.items():
-        ok = not isinstance(value, bool | str | bytes) and np.ndim(value) == 0
-        if ok:
-            try:
-                numbers_[name] = float(value)  # a Python, NumPy or 0-d JAX number
-            except (TypeError, ValueError):
-                ok = False
-        if not ok or not isinstance(numbers_.get(name), numbers.Real):
+        # a Python, NumPy or 0-d JAX real number; not a bool, a string or an array
+        if isinstance(value, bool | str | bytes) or np.ndim(value) != 0 or np.iscomplexobj(value):
             raise ValueError(f"glue {name}: need a real number, got {value!r}")
+        numbers_[name] = float(value)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

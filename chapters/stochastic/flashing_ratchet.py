@@ -66,10 +66,18 @@ from numpyro.infer import NUTS, init_to_median
 
 from emergence import claims, inference, markov, prose, scale, style
 
-jax.config.update("jax_enable_x64", True)  # float64: exact path likelihoods over long paths
 style.use()
 SCALE = scale.current_scale()
 T_START = time.perf_counter()
+
+# %% [markdown]
+# This page computes in double precision. A complete path's log-likelihood sums thousands of
+# terms of order one, and the detailed-balance test's Bayes factors reach $10^{350}$; in
+# float32 both lose the digits the posteriors and the evidences depend on. The switch must come
+# before JAX computes anything:
+
+# %%
+jax.config.update("jax_enable_x64", True)
 
 # %% [markdown]
 # Every size comes from the scale knob `EMERGENCE_SCALE` (`ci`, `default` or `full`):

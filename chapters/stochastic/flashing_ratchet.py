@@ -225,11 +225,20 @@ def displacement(paths, n=N_SITES):
     return jnp.concatenate([jnp.zeros((x.shape[0], 1), step.dtype), jnp.cumsum(step, axis=1)], axis=1)
 
 
+# %% [markdown]
+# A first look: `show_paths` trajectories of 1000 time units, their net displacement, the time
+# they spend in each state, and the current they carry.
+
+# %%
 N_SHOW, T_SHOW = SIZES["show_paths"], 1000.0
 show = simulate(jax.random.fold_in(key, 1), Q_TRUE, N_SHOW, T_SHOW)
 disp = np.asarray(displacement(show))
-times = np.asarray(show.times)
+dwell, counts = (np.asarray(a) for a in markov.path_statistics(show, 2 * N_SITES, T_SHOW))
+final = disp[np.arange(N_SHOW), np.asarray(show.n_jumps)] / T_SHOW
+print(f"simulated: {int(counts.sum())} jumps in total time {N_SHOW * T_SHOW:.0f}")
+print(f"current: simulated {final.mean():.5f} +- {final.std() / np.sqrt(N_SHOW):.5f} (SE), exact {J_TRUE:.5f}")
 
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), gridspec_kw=dict(width_ratios=[1, 1.6, 1]))
 ax = axes[0]
 U_on = V_TRUE * np.arange(N_SITES) / (N_SITES - 1)
@@ -252,17 +261,12 @@ ax.plot(t_axis, J_TRUE * t_axis, "k:", lw=1.5, label="exact $J\\,t$")
 ax.set(xlabel="time ($1/\\Gamma$)", ylabel="net displacement (sites)", title="six trajectories and the mean drift")
 ax.legend(fontsize=8, loc="lower left")
 ax = axes[2]
-dwell, counts = (np.asarray(a) for a in markov.path_statistics(show, 2 * N_SITES, T_SHOW))
 w = 0.38
 ax.bar(np.arange(6) - w / 2, PI_TRUE, w, label="exact $\\pi$", color=style.color(0))
 ax.bar(np.arange(6) + w / 2, dwell / dwell.sum(), w, label="simulated time fraction", color=style.color(2))
 ax.set_xticks(range(6), LABELS)
 ax.set(xlabel="state (site, potential $\\pm$)", ylabel="probability", title="stationary occupation")
-ax.legend(fontsize=8)
-
-final = disp[np.arange(N_SHOW), np.asarray(show.n_jumps)] / T_SHOW
-print(f"simulated: {int(counts.sum())} jumps in total time {N_SHOW * T_SHOW:.0f}")
-print(f"current: simulated {final.mean():.5f} +- {final.std() / np.sqrt(N_SHOW):.5f} (SE), exact {J_TRUE:.5f}")
+ax.legend(fontsize=8);
 
 # %% [markdown]
 # Single trajectories wander by tens of sites in either direction; only the mean over many

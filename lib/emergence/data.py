@@ -38,6 +38,16 @@ def data_dir() -> Path | None:
     return None
 
 
+def _settings(experiment, expected: dict) -> dict:
+    """The settings to check: the fields of ``experiment`` (a dataclass instance), then
+    ``expected``."""
+    if experiment is None:
+        return dict(expected)
+    if not dataclasses.is_dataclass(experiment) or isinstance(experiment, type):
+        raise ValueError(f"experiment must be a dataclass instance, got {experiment!r}")
+    return {**dataclasses.asdict(experiment), **expected}
+
+
 class Shipped(NamedTuple):
     """A shipped file's arrays (a dict) and its provenance (the parsed JSON)."""
 
@@ -52,10 +62,7 @@ def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
     ``expected`` keyword, with equal values; otherwise a ``ValueError`` names each mismatch."""
     import numpy as np
 
-    if experiment is not None:
-        if not dataclasses.is_dataclass(experiment) or isinstance(experiment, type):
-            raise ValueError(f"experiment must be a dataclass instance, got {experiment!r}")
-        expected = {**dataclasses.asdict(experiment), **expected}
+    expected = _settings(experiment, expected)  # a bad experiment fails even if the file is absent
     folder = data_dir()
     if folder is None or not (folder / name).is_file():
         return None
@@ -67,6 +74,15 @@ def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
             )
         arrays = {k: f[k] for k in f.files if k != "provenance"}
         provenance = json.loads(str(f["provenance"]))
+    check_provenance(path, provenance, **expected)
+    return Shipped(arrays, provenance)
+
+
+def check_provenance(path, provenance: Mapping, experiment: Any = None, **expected) -> None:
+    """Raise a ``ValueError`` naming every field of ``experiment`` (a dataclass instance) and
+    every ``expected`` setting that ``provenance`` (of the file at ``path``) does not hold with
+    the same value: data made with other settings are never mixed with the chapter's."""
+    expected = _settings(experiment, expected)
     wrong = [
         f"{k} = {provenance.get(k, '<missing>')!r} (expected {v!r})"
         for k, v in expected.items()
@@ -74,7 +90,6 @@ def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
     ]
     if wrong:
         raise ValueError(f"{path} was made with other settings: {'; '.join(wrong)}")
-    return Shipped(arrays, provenance)
 
 
 WIDTH = 100

@@ -39,7 +39,6 @@ Also here: the replica-symmetric theory of Amit, Gutfreund and Sompolinsky for `
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -49,6 +48,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from emergence import data
 
 DYNAMICS = ("async", "sync")
 
@@ -591,8 +592,6 @@ def load_sweeps(path, experiment: CapacityExperiment | None = None, **expected) 
     The fields of ``experiment`` and any ``expected`` settings (e.g. ``flip=0.05``) must equal
     the provenance's entries of the same name: results made with other settings raise a
     ValueError instead of being mixed with yours."""
-    if experiment is not None:
-        expected = {**dataclasses.asdict(experiment), **expected}
     with np.load(path) as f:
         if "provenance" not in f.files:
             raise ValueError(f"{path} holds no 'provenance': not a file written by save_sweeps")
@@ -608,11 +607,7 @@ def load_sweeps(path, experiment: CapacityExperiment | None = None, **expected) 
                     f[c] if c in f.files else None,
                 )
         provenance = json.loads(str(f["provenance"]))
-    for name, value in expected.items():
-        if provenance.get(name) != value:
-            raise ValueError(
-                f"{path} was made with {name} = {provenance.get(name)!r}, expected {value!r}"
-            )
+    data.check_provenance(path, provenance, experiment, **expected)
     return {P: dict(sorted(s.items())) for P, s in sorted(sweeps.items())}, provenance
 
 

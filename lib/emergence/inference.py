@@ -13,8 +13,11 @@ class NotConverged(RuntimeError):
     """The chains of a fit have not mixed well enough to read its posterior."""
 
 
-def converged_summary(idata, var_names=None, r_hat_max: float = 1.01, min_ess_per_chain: int = 100):
-    """ArviZ summary of ``idata`` (an ``InferenceData``), after checking convergence."""
+def converged_summary(
+    idata, var_names=None, r_hat_max: float = 1.01, min_ess_per_chain: int = 100, report: bool = True
+):
+    """ArviZ summary of ``idata`` (an ``InferenceData``), after checking convergence; with
+    ``report``, print the one-line diagnostics (:func:`diagnostics_line`)."""
     import arviz as az
 
     if not r_hat_max >= 1.0:
@@ -33,16 +36,22 @@ def converged_summary(idata, var_names=None, r_hat_max: float = 1.01, min_ess_pe
             f"chains not converged (need r_hat <= {r_hat_max}, ESS >= {min_ess}); "
             f"do not read this posterior:\n{bad[['mean', 'sd', 'ess_bulk', 'ess_tail', 'r_hat']]}"
         )
+    if report:
+        print(f"converged: {diagnostics_line(idata, summary)}")
+    return summary
+
+
+def diagnostics_line(idata, summary) -> str:
+    """Chains and draws, the worst R-hat and ESS of ``summary``, and ``idata``'s divergences."""
     div = ""
     if "sample_stats" in idata.groups() and "diverging" in idata.sample_stats:
         d = idata.sample_stats["diverging"].values
         div = f", {int(d.sum())} divergent transitions in {d.size}"
-    print(
-        f"converged: max r_hat {summary['r_hat'].max():.3f}, "
-        f"min ESS bulk {summary['ess_bulk'].min():.0f}, tail {summary['ess_tail'].min():.0f} "
-        f"({n_chains} chains{div})"
+    n_chains, n_draws = idata.posterior.sizes["chain"], idata.posterior.sizes["draw"]
+    return (
+        f"{n_chains} chains x {n_draws} draws: max r_hat {summary['r_hat'].max():.3f}, "
+        f"min ESS bulk {summary['ess_bulk'].min():.0f}, tail {summary['ess_tail'].min():.0f}{div}"
     )
-    return summary
 
 
 def idata_from_mcmc(mcmc):
@@ -122,16 +131,7 @@ class Fit:
     @property
     def diagnostics(self) -> str:
         """One line: chains, draws, the worst R-hat and ESS, and the divergences."""
-        s = self.summary
-        div = ""
-        if "sample_stats" in self.idata.groups() and "diverging" in self.idata.sample_stats:
-            d = self.idata.sample_stats["diverging"].values
-            div = f", {int(d.sum())} divergent transitions in {d.size}"
-        n_chains, n_draws = self.idata.posterior.sizes["chain"], self.idata.posterior.sizes["draw"]
-        return (
-            f"NUTS, {n_chains} chains x {n_draws} draws: max r_hat {s['r_hat'].max():.3f}, "
-            f"min ESS bulk {s['ess_bulk'].min():.0f}, tail {s['ess_tail'].min():.0f}{div}"
-        )
+        return f"NUTS, {diagnostics_line(self.idata, self.summary)}"
 
     def __repr__(self) -> str:
         return f"Fit({self.diagnostics})"
@@ -174,8 +174,9 @@ def run_nuts(
     )
     mcmc.run(key, *args, **kwargs)
     idata = idata_from_mcmc(mcmc)
+    # no printed line: the Fit shows the same diagnostics above its table
     summary = converged_summary(
-        idata, var_names, r_hat_max=r_hat_max, min_ess_per_chain=min_ess_per_chain
+        idata, var_names, r_hat_max=r_hat_max, min_ess_per_chain=min_ess_per_chain, report=False
     )
     return Fit(mcmc, idata, summary, show=show)
 

@@ -334,14 +334,6 @@ class ErasureExperiment:
             if not (np.isfinite(v) and v > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
 
-    def params(self, tau: float, tilt: float | None = None) -> tuple[float, float, float]:
-        """``(tau, E_b, A)`` for :func:`erasure_potential` (``tilt`` overrides ``A``)."""
-        return (float(tau), float(self.barrier), float(self.tilt if tilt is None else tilt))
-
-    def n_steps(self, tau: float, records: int = 4) -> int:
-        """Time steps for a protocol of duration ``tau``, a multiple of ``records``."""
-        return records * round(tau / self.dt / records)
-
 
 ERASURE = ErasureExperiment()
 

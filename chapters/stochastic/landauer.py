@@ -487,8 +487,9 @@ for j, ax in enumerate(np.atleast_1d(axes)):
     ax.step(centres, np.maximum(np.histogram(obs, bins)[0], 0.5), where="mid", color="k", lw=1, label="simulated")
     ax.set(yscale="log", ylim=(0.7, None), title=f"$\\tau = {fit_taus[j]:g}$", xlabel="$W$ ($k_BT$)")
 np.atleast_1d(axes)[0].set_ylabel("trajectories per bin")
-np.atleast_1d(axes)[-1].legend(fontsize=7, loc="upper left")
-fig.suptitle("Posterior predictive check of the work distributions");
+handles, labels = np.atleast_1d(axes)[-1].get_legend_handles_labels()
+fig.suptitle("Posterior predictive check of the work distributions")
+fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8);  # below the panels, off the data
 
 # %% [markdown]
 # The Gaussian peak of successful erasures describes the bulk at every fitted duration, over
@@ -521,7 +522,7 @@ b_lo, b_hi = np.percentile(np.asarray(post["B"]), [3, 97])
 axes[1].axhspan(b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%")
 axes[1].set(xscale="log", xlabel="$\\tau$", ylabel="excess work $\\times\\,\\tau$ ($k_BT\\times$ time unit)",
             title="the dissipation times the duration")
-axes[1].legend(fontsize=8);
+axes[1].legend(fontsize=8, loc="upper left");
 
 # %% [markdown]
 # The right panel is the sharpest view of the $B/\tau$ law: if it holds, the excess work times
@@ -682,7 +683,7 @@ else:
                     marker="." if lab == "failed" else None, ms=3, label=f"$\\tau = {tau:g}$, {lab}")
     ax.axvline(np.log(2), color="k", ls=":", lw=1)
     ax.set(yscale="log", xlabel="work per erasure $W$ ($k_BT$)", ylabel="probability density (per $k_BT$)",
-           title=f"Work distributions from {n_big:.0e} erasures per duration")
+           title=f"Work distributions from $10^{{{np.log10(n_big):.0f}}}$ erasures per duration")
     ax.legend(fontsize=8, ncol=2)
 
 # %% [markdown]

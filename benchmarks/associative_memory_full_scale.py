@@ -1,9 +1,9 @@
-"""The associative-memory chapters' `full` scale: capacity sweeps on large networks.
+"""The associative-memory chapters' `full` scale: capacity scans on large networks.
 
-Runs the chapters' two capacity experiments (``emergence.hopfield.retrieval_sweep``, the same
+Runs the chapters' two capacity experiments (``emergence.hopfield.capacity_scan``, the same
 corruption, loads and sweep limit as the chapters) and writes the final overlaps, with the run's
 provenance (device, date, command, timings), to ``data/associative_memory_full_scale.npz``
-(``hopfield.save_sweeps``; ``hopfield.load_sweeps`` reads it):
+(``hopfield.save_scans``; ``hopfield.load_scans`` reads it):
 
 - P = 2: for each N, the loads alpha = K / N on the chapter's grid (or ``--p2-alphas``, e.g. a
   narrower window around the threshold for the largest N: every row is padded to the largest
@@ -37,7 +37,7 @@ from emergence import hopfield
 
 # must match chapters/learning/associative_memory.py and dense_associative_memory.py
 # the pages' experiment (one definition, in the library); its fields go into the provenance,
-# which the pages check when they load the file (hopfield.load_sweeps)
+# which the pages check when they load the file (hopfield.load_scans)
 EXPERIMENT = hopfield.CAPACITY
 FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state
 ALPHAS = np.round(np.arange(0.08, 0.2201, 0.01), 3)  # P = 2 loads
@@ -77,7 +77,7 @@ def main():
     )
     settings = dict(**dataclasses.asdict(EXPERIMENT), alphas=ALPHAS.tolist(), factors=FACTORS.tolist())
     if args.append and Path(args.out).exists():
-        results, prov = hopfield.load_sweeps(args.out, EXPERIMENT)
+        results, prov = hopfield.load_scans(args.out, EXPERIMENT)
         prov.setdefault("appended", []).append(run)
     else:
         results, prov = {}, dict(run, **settings)
@@ -92,7 +92,7 @@ def main():
             else:
                 Ks, trials = dense_loads(N, P), args.dense_trials
             t0 = time.perf_counter()
-            s = hopfield.retrieval_sweep(
+            s = hopfield.capacity_scan(
                 jax.random.fold_in(key, 1000 * P + N),
                 P,
                 {N: Ks},
@@ -104,7 +104,7 @@ def main():
             dt = time.perf_counter() - t0
             results.setdefault(P, {})[N] = s
             prov["seconds"][f"P{P}_N{N}"] = round(dt, 2)
-            hopfield.save_sweeps(args.out, results, prov)
+            hopfield.save_scans(args.out, results, prov)
             ok = (s.overlap > 0.9) if P == 2 else (s.overlap == 1.0)
             print(
                 f"P={P} N={N:6d}: {dt:7.1f} s, max sweeps {s.sweeps.max()}, "

@@ -235,10 +235,10 @@ def test_snr_threshold_tends_to_2_ln_n():
     assert np.all(np.diff(ratio) > 0) and 0.9 < ratio[-1] < 1
 
 
-def test_retrieval_sweep_at_low_and_high_load():
+def test_capacity_scan_at_low_and_high_load():
     loads = {60: np.array([2, 120]), 100: np.array([3, 200])}
     for pad_below in (0.0, 1e12):  # each size alone, and all sizes in one padded call
-        out = hp.retrieval_sweep(jax.random.key(12), 2, loads, 16, 0.1, pad_below=pad_below)
+        out = hp.capacity_scan(jax.random.key(12), 2, loads, 16, 0.1, pad_below=pad_below)
         assert list(out) == [60, 100]
         for N, r in out.items():
             np.testing.assert_array_equal(r.n_patterns, loads[N])
@@ -246,17 +246,17 @@ def test_retrieval_sweep_at_low_and_high_load():
             np.testing.assert_array_equal(r.overlap[0], 1.0)  # far below capacity: perfect recall
             assert r.overlap[1].mean() < 0.5  # alpha = 2: no retrieval state
             assert np.all(r.converged)
-    dense = hp.retrieval_sweep(jax.random.key(13), 4, {40: np.array([5])}, 8, 0.1)[40]
+    dense = hp.capacity_scan(jax.random.key(13), 4, {40: np.array([5])}, 8, 0.1)[40]
     np.testing.assert_array_equal(dense.overlap, 1.0)
     text = hp.summarize(out)
     assert text.splitlines()[0] == f"{2 * 2 * 16} networks" and "N =   100: K = 3..200" in text
 
 
-def test_save_and_load_sweeps_round_trip(tmp_path):
+def test_save_and_load_scans_round_trip(tmp_path):
     rng = np.random.default_rng(0)
 
     def sweep(L, t, converged=True):
-        return hp.Sweep(
+        return hp.LoadScan(
             rng.integers(1, 99, L),
             rng.random((L, t)).astype(np.float32),
             rng.integers(1, 9, (L, t)).astype(np.int32),
@@ -265,8 +265,8 @@ def test_save_and_load_sweeps_round_trip(tmp_path):
 
     data = {2: {400: sweep(3, 5), 100: sweep(2, 4)}, 3: {20: sweep(4, 2, converged=False)}}
     prov = {"device": "cpu", "flip": 0.05, "seconds": {"P2_N100": 1.5}}
-    hp.save_sweeps(tmp_path / "s.npz", data, prov)
-    back, prov_back = hp.load_sweeps(tmp_path / "s.npz")
+    hp.save_scans(tmp_path / "s.npz", data, prov)
+    back, prov_back = hp.load_scans(tmp_path / "s.npz")
     assert prov_back == prov
     assert list(back) == [2, 3] and list(back[2]) == [100, 400]  # sorted by order, then size
     for P, by_size in data.items():
@@ -276,24 +276,24 @@ def test_save_and_load_sweeps_round_trip(tmp_path):
                     assert b is None
                 else:
                     np.testing.assert_array_equal(a, b)
-    assert hp.load_sweeps(tmp_path / "s.npz", flip=0.05)[1] == prov  # settings as expected
+    assert hp.load_scans(tmp_path / "s.npz", flip=0.05)[1] == prov  # settings as expected
     with pytest.raises(ValueError, match=r"made with other settings: flip = 0.05 \(expected 0.1\)"):
-        hp.load_sweeps(tmp_path / "s.npz", flip=0.1)
+        hp.load_scans(tmp_path / "s.npz", flip=0.1)
     with pytest.raises(ValueError, match=r"sweeps = '<missing>' \(expected 400\)"):
-        hp.load_sweeps(tmp_path / "s.npz", sweeps=400)
+        hp.load_scans(tmp_path / "s.npz", sweeps=400)
     np.savez(tmp_path / "bad.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="holds no 'provenance'"):
-        hp.load_sweeps(tmp_path / "bad.npz")
+        hp.load_scans(tmp_path / "bad.npz")
     # the experiment object: every field checked
     exp = hp.CapacityExperiment(flip=0.05, sweeps=250)
-    hp.save_sweeps(tmp_path / "e.npz", data, {**prov, "sweeps": 250})
-    assert hp.load_sweeps(tmp_path / "e.npz", exp)[1]["sweeps"] == 250
+    hp.save_scans(tmp_path / "e.npz", data, {**prov, "sweeps": 250})
+    assert hp.load_scans(tmp_path / "e.npz", exp)[1]["sweeps"] == 250
     with pytest.raises(ValueError, match=r"sweeps = 250 \(expected 400\)"):
-        hp.load_sweeps(tmp_path / "e.npz", hp.CAPACITY)
-    with pytest.raises(ValueError, match=r"sweeps must be a dict \{P: \{N: Sweep\}\}, got list"):
-        hp.save_sweeps(tmp_path / "x.npz", [data[2][100]], prov)
+        hp.load_scans(tmp_path / "e.npz", hp.CAPACITY)
+    with pytest.raises(ValueError, match=r"scans must be a dict \{P: \{N: LoadScan\}\}, got list"):
+        hp.save_scans(tmp_path / "x.npz", [data[2][100]], prov)
     with pytest.raises(ValueError, match="provenance must be JSON-serializable"):
-        hp.save_sweeps(tmp_path / "x.npz", data, {"when": object()})
+        hp.save_scans(tmp_path / "x.npz", data, {"when": object()})
 
 
 def test_capacity_experiment_and_the_shipped_run():
@@ -305,19 +305,19 @@ def test_capacity_experiment_and_the_shipped_run():
     from pathlib import Path
 
     shipped = Path(__file__).resolve().parents[1] / "data" / "associative_memory_full_scale.npz"
-    hp.load_sweeps(shipped, hp.CAPACITY)
+    hp.load_scans(shipped, hp.CAPACITY)
 
 
 def test_retrieval_sweep_rejects_bad_arguments():
     with pytest.raises(ValueError, match="loads must be a non-empty dict"):
-        hp.retrieval_sweep(jax.random.key(0), 2, [10], 4, 0.1)
+        hp.capacity_scan(jax.random.key(0), 2, [10], 4, 0.1)
     with pytest.raises(ValueError, match="network sizes N must be integers >= P = 3"):
-        hp.retrieval_sweep(jax.random.key(0), 3, {2: np.array([1])}, 4, 0.1)
+        hp.capacity_scan(jax.random.key(0), 3, {2: np.array([1])}, 4, 0.1)
     with pytest.raises(ValueError, match=r"loads\[20\] must be a 1D array of integers >= 1"):
-        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([0, 3])}, 4, 0.1)
+        hp.capacity_scan(jax.random.key(0), 2, {20: np.array([0, 3])}, 4, 0.1)
     with pytest.raises(ValueError, match="trials"):
-        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([3])}, 0, 0.1)
+        hp.capacity_scan(jax.random.key(0), 2, {20: np.array([3])}, 0, 0.1)
     with pytest.raises(ValueError, match="flip_fraction"):
-        hp.retrieval_sweep(jax.random.key(0), 2, {20: np.array([3])}, 4, -0.1)
+        hp.capacity_scan(jax.random.key(0), 2, {20: np.array([3])}, 4, -0.1)
     with pytest.raises(ValueError, match="n_neurons must be integers >= max"):
         hp.snr_capacity(1, 2)

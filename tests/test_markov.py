@@ -369,3 +369,84 @@ def test_detailed_balance_test_bad_input():
         markov.detailed_balance_test(np.ones(2), np.ones((2, 2)), prior=(1.0, 0.0, 1.0))
     with pytest.raises(ValueError, match="nothing to test"):
         markov.detailed_balance_test(np.array([1.0, 0.0]), np.zeros((2, 2)))
+
+
+def test_types_follow_the_input_not_whether_it_is_traced():
+    Q = markov.flashing_ratchet(3.0, 0.7, 1.3)
+    assert isinstance(Q, np.ndarray) and Q.dtype == np.float64
+    assert isinstance(markov.stationary(Q), np.ndarray)
+    Qj = markov.flashing_ratchet(jnp.asarray(3.0), 0.7, 1.3)  # a JAX array, not traced
+    assert isinstance(Qj, jax.Array)
+    pi_j = markov.stationary(Qj)
+    assert isinstance(pi_j, jax.Array)
+    np.testing.assert_allclose(np.asarray(pi_j), markov.stationary(Q), rtol=1e-5)
+    assert isinstance(markov.cycle_affinity(Qj, (0, 1, 4, 3)), jax.Array)
+    assert isinstance(markov.cycle_affinity(Q, (0, 1, 4, 3)), float)
+
+
+@pytest.mark.parametrize("V, r, gamma, n", [(6.0, 1.5, 1.3, 3), (6.0, 3.0, 1.6, 4)])
+def test_ratchet_current_is_n_times_the_flux_through_a_cut_and_matches_simulation(V, r, gamma, n):
+    Q = markov.flashing_ratchet(V, r, gamma, n_sites=n)
+    J = markov.probability_currents(Q)
+    for x in range(n):  # the same through every cut
+        cut = J[x, (x + 1) % n] + J[x + n, (x + 1) % n + n]
+        assert n * cut == pytest.approx(markov.ratchet_current(Q, n), rel=1e-10)
+    v = markov.ratchet_current(Q, n)
+    assert v < 0  # towards the steep side
+    # against simulation: the mean net displacement per unit time, within 4 standard errors
+    t_max, n_paths = 200.0, 3000
+    paths = markov.gillespie_stationary(jax.random.key(n), Q, n_paths, t_max)
+    d = np.asarray(markov.ratchet_displacement(paths, n))[np.arange(n_paths), np.asarray(paths.n_jumps)]
+    vel = d / t_max
+    assert abs(vel.mean() - v) < 4 * vel.std() / np.sqrt(n_paths)
+    assert abs(v) > 8 * vel.std() / np.sqrt(n_paths)  # the test resolves the current
+    # no current without switching or without a potential
+    assert markov.ratchet_current(
+        markov.flashing_ratchet(0.0, r, gamma, n_sites=n), n
+    ) == pytest.approx(0, abs=1e-14)
+    assert markov.ratchet_current(
+        markov.flashing_ratchet(V, 1e-12, gamma, n_sites=n), n
+    ) == pytest.approx(0, abs=1e-10)
+
+
+def test_ratchet_square_and_displacement():
+    assert markov.ratchet_square(0, 3) == (0, 1, 4, 3)
+    assert markov.ratchet_square(3, 4) == (3, 0, 4, 7)
+    Q = markov.flashing_ratchet(2.0, 0.4, 1.7, n_sites=4)
+    U = 2.0 * np.arange(4) / 3
+    for x in range(4):
+        a = markov.cycle_affinity(Q, markov.ratchet_square(x, 4))
+        assert a == pytest.approx(-(U[(x + 1) % 4] - U[x]), abs=1e-12)
+    # a hand-made path on 3 sites: 0 -> 1 -> 2 -> 0 (forward across the drop), switch off at
+    # site 0, then 0 -> 2 backwards (off states 3..5), then padding that repeats the state
+    states = jnp.array([[0, 1, 2, 0, 3, 5, 5]])
+    paths = markov.Paths(jnp.zeros((1, 7)), states, jnp.array([5]), jnp.array([True]))
+    np.testing.assert_array_equal(
+        np.asarray(markov.ratchet_displacement(paths, 3))[0], [0, 1, 2, 3, 3, 2, 2]
+    )
+    with pytest.raises(ValueError, match=r"x must be a site in \[0, 2\], got 3"):
+        markov.ratchet_square(3, 3)
+    with pytest.raises(ValueError, match="n_sites must be an integer >= 3"):
+        markov.ratchet_current(Q, 2)
+    with pytest.raises(ValueError, match=r"Q must have shape \(6, 6\)"):
+        markov.ratchet_current(Q, 3)
+
+
+def test_stationary_paths_start_in_pi_and_fill_no_buffer():
+    Q = markov.generator(RATES * 1.7)
+    pi = markov.stationary(Q)
+    t_max = 3.5
+    buffer = markov.jump_buffer(Q, t_max)
+    mean_jumps = t_max * float(-(pi * np.diag(Q)).sum())
+    assert buffer >= 1.2 * mean_jumps + 10 * np.sqrt(mean_jumps)
+    k = int(np.log2(buffer))
+    assert buffer in (2**k, 3 * 2 ** (k - 1))
+    assert markov.jump_buffer(Q, 2 * t_max) >= buffer
+    paths = markov.gillespie_stationary(jax.random.key(11), Q, 6000, t_max)
+    assert paths.times.shape == (6000, buffer + 1) and bool(paths.complete.all())
+    counts = np.bincount(np.asarray(paths.states[:, 0]), minlength=3)
+    assert stats.chisquare(counts, 6000 * pi).pvalue > 1e-3
+    with pytest.raises(ValueError, match="n_paths must be an integer >= 1"):
+        markov.gillespie_stationary(jax.random.key(0), Q, 0, t_max)
+    with pytest.raises(ValueError, match="t_max must be a finite time > 0"):
+        markov.jump_buffer(Q, -1.0)

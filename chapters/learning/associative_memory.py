@@ -135,7 +135,7 @@ print(f"replica-symmetric capacity alpha_c = {alpha_rs:.4f}, retrieval overlap t
 #
 # For each size $N$ and load $\alpha$ we build `p2_trials` independent networks, start each
 # from its first pattern with `FLIP` = 5% of the neurons flipped, and run the zero-temperature
-# dynamics to a fixed point (at most `MAX_SWEEPS` sweeps). `hopfield.retrieval_sweep` runs all
+# dynamics to a fixed point (at most `MAX_SWEEPS` sweeps). `hopfield.capacity_scan` runs all
 # loads of one $N$ in one compiled, vmapped call (small sizes share one call, padded).
 
 # %%
@@ -146,7 +146,7 @@ RETRIEVED = 0.9  # P = 2: a run retrieves its pattern when the final overlap exc
 
 
 t0 = time.perf_counter()
-p2 = hopfield.retrieval_sweep(jax.random.fold_in(key, 2), 2,
+p2 = hopfield.capacity_scan(jax.random.fold_in(key, 2), 2,
                               {N: np.round(SIZES["p2_alphas"] * N).astype(int) for N in SIZES["p2_N"]},
                               SIZES["p2_trials"], FLIP, sweeps=MAX_SWEEPS)
 print(f"{time.perf_counter() - t0:.1f} s, {hopfield.summarize(p2)}")
@@ -212,7 +212,7 @@ T_g = np.array(SIZES["glauber_T"])
 m_sim = np.zeros((T_g.size, a_g.size))
 t0 = time.perf_counter()
 for i, T in enumerate(T_g):
-    r = hopfield.retrieval_sweep(jax.random.fold_in(key, 300 + i), 2, {N_G: np.round(a_g * N_G).astype(int)},
+    r = hopfield.capacity_scan(jax.random.fold_in(key, 300 + i), 2, {N_G: np.round(a_g * N_G).astype(int)},
                                  SIZES["glauber_trials"], FLIP, temperature=float(T), sweeps=SIZES["glauber_sweeps"])
     m_sim[i] = r[N_G].overlap.mean(1)
 print(f"Glauber runs: {time.perf_counter() - t0:.1f} s")
@@ -248,7 +248,7 @@ fig.colorbar(im, ax=axes, label="mean final overlap m");
 # %%
 DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
-    big, prov = hopfield.load_sweeps(DATA, EXPERIMENT)  # raises if made otherwise
+    big, prov = hopfield.load_scans(DATA, EXPERIMENT)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None
@@ -289,7 +289,7 @@ runs_p2 = [p2] + ([big[2]] if big is not None else [])
 # %%
 def p2_counts(runs):
     """Flat arrays (data set, N, alpha, successes, trials) of the P = 2 experiments."""
-    rows = [(i, N, K / N, int(ok), r.overlap.shape[1]) for i, sweeps in enumerate(runs) for N, r in sweeps.items()
+    rows = [(i, N, K / N, int(ok), r.overlap.shape[1]) for i, scans in enumerate(runs) for N, r in scans.items()
             for K, ok in zip(r.n_patterns, (r.overlap > RETRIEVED).sum(1), strict=True)]
     return {k: np.array(v) for k, v in zip(("ds", "N", "alpha", "s", "n"), zip(*rows, strict=True), strict=True)}
 

@@ -133,7 +133,7 @@ def dense_loads(N, P, factors=SIZES["factors"]):
 dense = {}
 for P in (3, 4):
     t0 = time.perf_counter()
-    dense[P] = hopfield.retrieval_sweep(jax.random.fold_in(key, P), P, {N: dense_loads(N, P) for N in SIZES[f"p{P}_N"]},
+    dense[P] = hopfield.capacity_scan(jax.random.fold_in(key, P), P, {N: dense_loads(N, P) for N in SIZES[f"p{P}_N"]},
                                         SIZES["dense_trials"], FLIP, sweeps=MAX_SWEEPS)
     print(f"P = {P}: {time.perf_counter() - t0:.1f} s, {hopfield.summarize(dense[P])}")
 
@@ -274,7 +274,7 @@ fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exa
 # %%
 DATA = (data.data_dir() or Path("data")) / "associative_memory_full_scale.npz"
 if DATA.exists():
-    big, prov = hopfield.load_sweeps(DATA, EXPERIMENT)  # raises if made otherwise
+    big, prov = hopfield.load_scans(DATA, EXPERIMENT)  # raises if made otherwise
     print(data.describe(prov))  # the first run, then any sizes added to it
 else:
     big = None

@@ -41,10 +41,31 @@ class ClaimMismatch(AssertionError):
 
 @dataclass(frozen=True)
 class Claim:
-    """A paper's quantitative claim.
+    """A paper's quantitative claim and its region of practical equivalence.
 
-    Give either ``tolerance`` (the region is ``value +- tolerance``) or ``interval`` (the region
-    is ``[lo, hi]``, for claims stated as a range, e.g. "between 1.27 and 1.29").
+    Parameters
+    ----------
+    chapter : str
+        The chapter that checks it, as ``part/slug``.
+    paper : str
+        The paper's exact title.
+    quantity : str
+        What is claimed, with its unit.
+    value : float
+        The paper's value.
+    tolerance : float, optional
+        The region is ``value +- tolerance`` (> 0).
+    interval : tuple of float, optional
+        The region is ``[lo, hi]``, for claims stated as a range. Give exactly one of
+        ``tolerance`` and ``interval``.
+    note : str, optional
+        How the value was read, shown under the verdict.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``tolerance`` and ``interval`` are given, the tolerance is not
+        positive, or the interval is empty or excludes ``value``.
     """
 
     chapter: str
@@ -77,7 +98,29 @@ class Claim:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of comparing posterior samples with a :class:`Claim`."""
+    """The outcome of comparing posterior samples with a :class:`Claim`.
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim checked.
+    verdict : str
+        ``"reproduced"``, ``"not reproduced"`` or ``"inconclusive"``.
+    mean, sd : float
+        Posterior mean and standard deviation of the quantity.
+    hdi : tuple of float
+        The highest-density interval.
+    hdi_prob : float
+        Its probability (0.94).
+    prob_in_region : float
+        Posterior mass inside the claim's region.
+    n_samples : int
+        Posterior draws used.
+    scale : str
+        The scale the check ran at.
+    time : str, optional
+        When (ISO 8601, UTC); default now.
+    """
 
     claim: Claim
     verdict: str
@@ -125,7 +168,26 @@ class Verdict:
 
 
 def hdi(samples, prob: float = 0.94) -> tuple[float, float]:
-    """The shortest interval holding a fraction ``prob`` of the samples (unimodal posteriors)."""
+    """The highest-density interval of samples.
+
+    Parameters
+    ----------
+    samples : array_like
+        Draws of one scalar quantity (any shape; flattened).
+    prob : float, optional
+        Probability the interval holds, in (0, 1); default 0.94.
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)``, the shortest interval holding a fraction ``prob`` of the samples (exact
+        for unimodal posteriors).
+
+    Raises
+    ------
+    ValueError
+        If ``prob`` lies outside (0, 1).
+    """
     if not 0 < prob < 1:
         raise ValueError(f"prob must lie in (0, 1), got {prob!r}")
     x = np.sort(np.asarray(samples, dtype=float).ravel())
@@ -136,7 +198,30 @@ def hdi(samples, prob: float = 0.94) -> tuple[float, float]:
 
 
 def assess(claim: Claim, samples, hdi_prob: float = 0.94) -> Verdict:
-    """Compare posterior ``samples`` of the claimed quantity with ``claim`` (HDI + ROPE rule)."""
+    """Compare posterior samples of the claimed quantity with a claim.
+
+    The rule: *reproduced* when the HDI lies inside the claim's region, *not reproduced* when it
+    lies entirely outside, *inconclusive* otherwise.
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim.
+    samples : array_like
+        At least 100 finite posterior draws of the quantity, in the claim's unit.
+    hdi_prob : float, optional
+        The HDI's probability; default 0.94.
+
+    Returns
+    -------
+    Verdict
+        The verdict with the numbers behind it.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than 100 samples or a sample is not finite.
+    """
     x = np.asarray(samples, dtype=float).ravel()
     if x.size < 100:
         raise ValueError(f"need at least 100 posterior samples, got {x.size}")
@@ -164,8 +249,14 @@ def assess(claim: Claim, samples, hdi_prob: float = 0.94) -> Verdict:
 
 
 def ledger_dir() -> Path:
-    """Where verdicts are recorded: ``$EMERGENCE_LEDGER``, else ``_build/ledger`` in the book's
-    checkout (when the package is installed from one), else ``./emergence-ledger``."""
+    """Where verdicts are recorded.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$EMERGENCE_LEDGER``; else ``_build/ledger`` in the book's checkout (when the package is
+        installed from one); else ``./emergence-ledger``.
+    """
     env = os.environ.get(LEDGER_ENV_VAR, "").strip()
     if env:
         return Path(env)
@@ -180,7 +271,20 @@ def _slug(text: str) -> str:
 
 
 def record(verdict: Verdict, directory: str | os.PathLike | None = None) -> Path:
-    """Write ``verdict`` as JSON for the claims ledger; return the file's path."""
+    """Write a verdict as JSON for the claims ledger.
+
+    Parameters
+    ----------
+    verdict : Verdict
+        The verdict.
+    directory : str or os.PathLike, optional
+        Default :func:`ledger_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (one per chapter, quantity and scale).
+    """
     d = Path(directory) if directory is not None else ledger_dir()
     d.mkdir(parents=True, exist_ok=True)
     name = f"{_slug(verdict.claim.chapter)}--{_slug(verdict.claim.quantity)}--{verdict.scale}.json"
@@ -190,7 +294,18 @@ def record(verdict: Verdict, directory: str | os.PathLike | None = None) -> Path
 
 
 def collect(directory: str | os.PathLike | None = None) -> list[dict]:
-    """All recorded verdicts, sorted by chapter and quantity (for the ledger page)."""
+    """All recorded verdicts.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike, optional
+        Default :func:`ledger_dir`.
+
+    Returns
+    -------
+    list of dict
+        The verdicts as written by :func:`record`, sorted by chapter, quantity and scale.
+    """
     d = Path(directory) if directory is not None else ledger_dir()
     rows = [json.loads(p.read_text()) for p in sorted(d.glob("*.json"))]
     return sorted(rows, key=lambda r: (r["claim"]["chapter"], r["claim"]["quantity"], r["scale"]))
@@ -203,11 +318,33 @@ def check(
     hdi_prob: float = 0.94,
     directory: str | os.PathLike | None = None,
 ) -> Verdict:
-    """Assess ``claim`` against ``samples``, record the verdict, and raise :class:`ClaimMismatch`
-    if it differs from ``expect``, the verdict the chapter's prose states.
+    """Assess a claim, record the verdict, and fail if it differs from what the prose states.
 
-    ``expect`` may map scale names to verdicts when the prose states, per scale, that the data
-    at small sizes cannot decide (every scale must then be given).
+    Parameters
+    ----------
+    claim : Claim
+        The claim.
+    samples : array_like
+        Posterior draws of the quantity (see :func:`assess`).
+    expect : str or Mapping of str to str
+        The verdict the chapter's prose states, or one per scale (all three given) when the
+        prose says that the data at small sizes cannot decide.
+    hdi_prob : float, optional
+        The HDI's probability; default 0.94.
+    directory : str or os.PathLike, optional
+        Where to record the verdict; default :func:`ledger_dir`.
+
+    Returns
+    -------
+    Verdict
+        The verdict (it renders as a block coloured by the verdict).
+
+    Raises
+    ------
+    ClaimMismatch
+        If the data's verdict differs from ``expect``.
+    ValueError
+        If ``expect`` names an unknown verdict or misses a scale.
     """
     if isinstance(expect, Mapping):
         missing = [s for s in SCALES if s not in expect]

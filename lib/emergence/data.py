@@ -26,8 +26,15 @@ ENV_VAR = "EMERGENCE_DATA"
 
 
 def data_dir() -> Path | None:
-    """The shipped-data folder, or ``None`` when there is none (an installed library without
-    the book's checkout): chapters then skip what needs it."""
+    """The shipped-data folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``$EMERGENCE_DATA`` when set; else the ``data/`` folder of the book's checkout found
+        from the working directory or from this package; ``None`` when there is none (an
+        installed library without the checkout): chapters then skip what needs it.
+    """
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env)
@@ -49,17 +56,44 @@ def _settings(experiment, expected: dict) -> dict:
 
 
 class Shipped(NamedTuple):
-    """A shipped file's arrays (a dict) and its provenance (the parsed JSON)."""
+    """A shipped file's contents.
+
+    Parameters
+    ----------
+    arrays : dict of str to numpy.ndarray
+        The file's arrays, by name.
+    provenance : dict
+        The parsed JSON provenance: date, device, command and the experiment's settings.
+    """
 
     arrays: dict
     provenance: dict
 
 
 def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
-    """Open ``data/<name>`` (an ``.npz`` with a JSON ``provenance``); ``None`` if it is absent.
+    """Open a shipped file and check how it was made.
 
-    The provenance must hold every field of ``experiment`` (a dataclass instance) and every
-    ``expected`` keyword, with equal values; otherwise a ``ValueError`` names each mismatch."""
+    Parameters
+    ----------
+    name : str
+        The file's name in :func:`data_dir` (an ``.npz`` with a JSON ``provenance`` entry).
+    experiment : dataclass instance, optional
+        The experiment the chapter runs (e.g. ``langevin.ERASURE``): the provenance must hold
+        each of its fields with an equal value.
+    **expected
+        Further settings the provenance must hold with these values.
+
+    Returns
+    -------
+    Shipped or None
+        The arrays and provenance; ``None`` if the file (or the data folder) is absent.
+
+    Raises
+    ------
+    ValueError
+        If the file has no provenance or was made with other settings (each mismatch named), or
+        if ``experiment`` is not a dataclass instance.
+    """
     import numpy as np
 
     expected = _settings(experiment, expected)  # a bad experiment fails even if the file is absent
@@ -79,9 +113,25 @@ def load(name: str, experiment: Any = None, **expected) -> Shipped | None:
 
 
 def check_provenance(path, provenance: Mapping, experiment: Any = None, **expected) -> None:
-    """Raise a ``ValueError`` naming every field of ``experiment`` (a dataclass instance) and
-    every ``expected`` setting that ``provenance`` (of the file at ``path``) does not hold with
-    the same value: data made with other settings are never mixed with the chapter's."""
+    """Check that a file's provenance records the expected settings.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, for the message.
+    provenance : Mapping
+        Its parsed provenance.
+    experiment : dataclass instance, optional
+        Each field must appear in ``provenance`` with an equal value.
+    **expected
+        Further settings that must appear with these values.
+
+    Raises
+    ------
+    ValueError
+        Naming every missing or different setting: data made with other settings are never
+        mixed with the chapter's.
+    """
     expected = _settings(experiment, expected)
     wrong = [
         f"{k} = {provenance.get(k, '<missing>')!r} (expected {v!r})"
@@ -96,8 +146,27 @@ WIDTH = 100
 
 
 def describe(provenance: Mapping, extra: tuple[str, ...] = ()) -> str:
-    """One paragraph per run of ``provenance`` (the first run, then each of ``appended``): its
-    date and device, its command wrapped at :data:`WIDTH` characters, and the ``extra`` keys."""
+    """A readable account of how a shipped file was made.
+
+    Parameters
+    ----------
+    provenance : Mapping
+        The file's provenance: ``command``, ``date``, ``device``, optionally ``appended`` (a
+        list of later runs with the same keys).
+    extra : tuple of str, optional
+        Further keys to show for each run (each must be present in the first run).
+
+    Returns
+    -------
+    str
+        One paragraph per run: its date and device, its command wrapped at :data:`WIDTH`
+        characters, and the ``extra`` keys.
+
+    Raises
+    ------
+    ValueError
+        If ``provenance`` is not a mapping or lacks a required key.
+    """
     if not isinstance(provenance, Mapping):
         raise ValueError(
             f"provenance must be a mapping (the file's JSON), got {type(provenance).__name__}"

@@ -16,8 +16,33 @@ class NotConverged(RuntimeError):
 def converged_summary(
     idata, var_names=None, r_hat_max: float = 1.01, min_ess_per_chain: int = 100, report: bool = True
 ):
-    """ArviZ summary of ``idata`` (an ``InferenceData``), after checking convergence; with
-    ``report``, print the one-line diagnostics (:func:`diagnostics_line`)."""
+    """ArviZ's summary of a fit, after checking that its chains have converged.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        The fit, with at least two chains.
+    var_names : list of str, optional
+        The sites to check and summarize; default all.
+    r_hat_max : float, optional
+        Largest rank-normalized split R-hat accepted (>= 1); default 1.01.
+    min_ess_per_chain : int, optional
+        Smallest bulk and tail effective sample size accepted, per chain (> 0); default 100.
+    report : bool, optional
+        Print the one-line diagnostics (:func:`diagnostics_line`); default True.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``arviz.summary`` of the sites, one row per scalar parameter.
+
+    Raises
+    ------
+    NotConverged
+        If any parameter fails a threshold (the table of failing rows is in the message).
+    ValueError
+        If a threshold is out of range or there are fewer than two chains.
+    """
     import arviz as az
 
     if not r_hat_max >= 1.0:
@@ -42,7 +67,20 @@ def converged_summary(
 
 
 def diagnostics_line(idata, summary) -> str:
-    """Chains and draws, the worst R-hat and ESS of ``summary``, and ``idata``'s divergences."""
+    """The fit's convergence in one line.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        The fit (its ``sample_stats.diverging``, when present, is counted).
+    summary : pandas.DataFrame
+        Its ArviZ summary.
+
+    Returns
+    -------
+    str
+        Chains and draws, the worst R-hat and ESS, and the divergent transitions.
+    """
     div = ""
     if "sample_stats" in idata.groups() and "diverging" in idata.sample_stats:
         d = idata.sample_stats["diverging"].values
@@ -55,9 +93,26 @@ def diagnostics_line(idata, summary) -> str:
 
 
 def idata_from_mcmc(mcmc):
-    """An ``InferenceData`` with the posterior (by chain) and the divergences of a NumPyro
-    ``MCMC`` run. Much faster than ``arviz.from_numpyro``, which re-traces the model to find its
-    observed data; use that one when you need the observed data or log-likelihoods."""
+    """An ``InferenceData`` from a NumPyro run, quickly.
+
+    Much faster than ``arviz.from_numpyro``, which re-traces the model to find its observed
+    data; use that one when you need the observed data or the log-likelihoods.
+
+    Parameters
+    ----------
+    mcmc : numpyro.infer.MCMC
+        A run that has sampled.
+
+    Returns
+    -------
+    arviz.InferenceData
+        The posterior by chain and, when recorded, the divergences.
+
+    Raises
+    ------
+    ValueError
+        If the run holds no samples.
+    """
     import arviz as az
     import numpy as np
 
@@ -72,17 +127,42 @@ def idata_from_mcmc(mcmc):
 
 
 def thinned(samples, n: int = 400):
-    """Every k-th posterior draw of each site in ``samples`` (a dict of arrays), about ``n`` in
-    all: plenty for a 94% predictive band, and far cheaper than predicting from every draw."""
+    """About ``n`` evenly spaced posterior draws of every site.
+
+    Plenty for a 94% predictive band, and far cheaper than predicting from every draw.
+
+    Parameters
+    ----------
+    samples : dict of str to array
+        Posterior draws, the first axis the draw.
+    n : int, optional
+        About how many draws to keep (>= 1); default 400.
+
+    Returns
+    -------
+    dict of str to array
+        Every k-th draw of each site.
+    """
     if not n >= 1:
         raise ValueError(f"n must be >= 1, got {n!r}")
     return {k: v[:: max(1, len(v) // n)] for k, v in samples.items()}
 
 
 def chain_method(num_chains: int) -> str:
-    """NumPyro's ``chain_method`` for ``num_chains`` chains: ``"parallel"`` (one chain per
-    device) when JAX has that many devices, else ``"vectorized"`` (all chains on one). On a CPU,
-    ``numpyro.set_host_device_count`` before JAX starts makes one device per core."""
+    """NumPyro's ``chain_method`` for the devices JAX has.
+
+    Parameters
+    ----------
+    num_chains : int
+        Chains to run (>= 1).
+
+    Returns
+    -------
+    str
+        ``"parallel"`` (one chain per device) when JAX has that many devices, else
+        ``"vectorized"`` (all chains on one). On a CPU, ``numpyro.set_host_device_count``
+        before JAX starts makes one device per core.
+    """
     import jax
 
     if isinstance(num_chains, bool) or int(num_chains) != num_chains or num_chains < 1:
@@ -91,11 +171,22 @@ def chain_method(num_chains: int) -> str:
 
 
 class Fit:
-    """A converged NUTS fit: the NumPyro ``mcmc`` object, its ``samples`` (chains pooled), the
-    ``idata`` (posterior by chain, divergences) and the convergence-checked ArviZ ``summary``.
+    """A converged NUTS fit.
 
     In a notebook it shows the parameters a reader needs (``show``, or the first
-    :attr:`SHOW_ROWS` rows) with the full table folded underneath."""
+    :attr:`SHOW_ROWS` rows) with the full table folded underneath.
+
+    Parameters
+    ----------
+    mcmc : numpyro.infer.MCMC
+        The run; ``self.samples`` holds its draws with the chains pooled.
+    idata : arviz.InferenceData
+        The posterior by chain and the divergences.
+    summary : pandas.DataFrame
+        The convergence-checked ArviZ summary.
+    show : list of str, optional
+        The sites shown first (every element of each).
+    """
 
     SHOW_ROWS = 12
 
@@ -151,14 +242,49 @@ def run_nuts(
     min_ess_per_chain: int = 100,
     **kwargs,
 ) -> Fit:
-    """Run NumPyro's MCMC with ``kernel`` (a ``NUTS(model, ...)`` the chapter writes out) on the
-    model's ``args`` and ``kwargs``, and return a :class:`Fit` whose chains have converged.
+    """Run NUTS and return a fit whose chains have converged.
 
     What every chapter repeats, in one place: the chain method for the devices JAX has
     (:func:`chain_method`), the fast ``InferenceData`` (:func:`idata_from_mcmc`) and the
-    convergence check (:func:`converged_summary`, over ``var_names`` or every site), which
-    raises :class:`NotConverged` rather than return chains that have not mixed. ``show``
-    names the parameters the notebook displays first (the full table is folded below)."""
+    convergence check (:func:`converged_summary`). The chapter writes its model and its
+    ``NUTS(model, ...)`` out on the page.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key of the run.
+    kernel : numpyro.infer.NUTS
+        The sampler, around the chapter's model.
+    *args
+        The model's positional arguments (its data: pass data as arguments, not closed over, so
+        that fits of equal shapes share one compilation).
+    num_warmup, num_samples : int
+        Warm-up and kept draws per chain (>= 1).
+    num_chains : int
+        Chains (>= 2 for the convergence check).
+    var_names : list of str, optional
+        The sites to check; default every site.
+    show : list of str, optional
+        The sites the notebook displays first (the full table is folded below).
+    progress_bar : bool, optional
+        NumPyro's progress bar; default off (it clutters a page).
+    r_hat_max, min_ess_per_chain : float, int, optional
+        The thresholds of :func:`converged_summary`.
+    **kwargs
+        The model's keyword arguments.
+
+    Returns
+    -------
+    Fit
+        The run, its ``InferenceData`` and its summary.
+
+    Raises
+    ------
+    NotConverged
+        If the chains have not mixed (rather than return them).
+    ValueError
+        If a run length is not a positive integer.
+    """
     from numpyro.infer import MCMC
 
     for name, value in (("num_warmup", num_warmup), ("num_samples", num_samples)):
@@ -182,9 +308,30 @@ def run_nuts(
 
 
 def normal_loglik_from_moments(n, s1, s2, mu, sigma):
-    """``sum_i log N(w_i | mu, sigma)`` over ``n`` values with sum ``s1`` and sum of squares
-    ``s2``: exact (the Gaussian likelihood depends on the data only through them), so a fit to
-    millions of values costs as much as one to a few. Broadcasts; JAX-traceable (for NumPyro)."""
+    """The log-likelihood of Gaussian data from their sufficient statistics.
+
+    Exact: ``sum_i log N(w_i | mu, sigma)`` depends on the data only through their number, sum
+    and sum of squares, so a fit to millions of values costs as much as one to a few.
+    Broadcasts; JAX-traceable (for NumPyro models).
+
+    Parameters
+    ----------
+    n : array_like
+        Number of values.
+    s1 : array_like
+        Their sum.
+    s2 : array_like
+        Their sum of squares.
+    mu : array_like
+        The Gaussian's mean (the values' unit).
+    sigma : array_like
+        Its standard deviation (> 0, same unit).
+
+    Returns
+    -------
+    jax.Array
+        The log-likelihood, broadcast over the inputs.
+    """
     import jax.numpy as jnp
 
     return (

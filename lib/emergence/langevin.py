@@ -62,13 +62,22 @@ _NOISE_BLOCK_ELEMENTS = 1 << 20
 
 
 class Trajectories(NamedTuple):
-    """What :func:`simulate` returns. ``R = n_steps // record_every`` records after the start.
+    """What :func:`simulate` returns; ``R = n_steps // record_every`` records after the start.
 
-    times        (R + 1,)                 the recorded times
-    x            (R + 1, n, *state)       positions at the recorded times (``x[0] = x0``)
-    work         (R + 1, n)               cumulative work done on the system
-    heat         (R + 1, n)               cumulative heat released into the bath
-    energy       (R + 1, n)               the potential energy U(x(t), t)
+    Energies are in the units of ``kT``, times in the units of ``dt``.
+
+    Parameters
+    ----------
+    times : jax.Array
+        Shape ``(R + 1,)``: the recorded times.
+    x : jax.Array
+        Shape ``(R + 1, n, *state)``: positions at the recorded times (``x[0] = x0``).
+    work : jax.Array
+        Shape ``(R + 1, n)``: cumulative work done on the system (Sekimoto).
+    heat : jax.Array
+        Shape ``(R + 1, n)``: cumulative heat released into the bath.
+    energy : jax.Array
+        Shape ``(R + 1, n)``: the potential energy ``U(x(t), t)``.
     """
 
     times: jax.Array
@@ -164,20 +173,49 @@ def simulate(
 ) -> Trajectories:
     """Integrate overdamped Langevin trajectories and their work and heat.
 
+    ``gamma dx = (-grad U(x, t) + f(x, t)) dt + sqrt(2 gamma kT) dW``, with the work and heat of
+    stochastic energetics (Sekimoto) accumulated along each path; ``W - Q - dU`` vanishes up to
+    discretization error (``Trajectories.first_law_residual``).
+
     Parameters
     ----------
-    key : a ``jax.random`` key; the noise of every trajectory and step derives from it.
-    potential : ``U(x, t, params) -> scalar`` for one trajectory's state ``x``; JAX-traceable.
-    x0 : initial states, shape ``(n_trajectories, *state)``.
-    dt, n_steps : time step (> 0) and number of steps (>= 1); the run covers
-        ``[t0, t0 + n_steps dt]``.
-    kT : bath temperature in energy units (> 0).
-    gamma : friction (> 0), scalar or broadcastable to the state shape.
-    params : any pytree passed to ``potential`` and ``force`` (protocol parameters).
-    force : optional non-conservative force ``f(x, t, params)`` with the state's shape.
-    record_every : record positions and energetics every this many steps (must divide
-        ``n_steps``); default: only the start and the end.
-    method : ``"heun"`` (default, weak order 2) or ``"euler"`` (Euler-Maruyama, weak order 1).
+    key : jax.Array
+        The ``jax.random`` key; the noise of every trajectory and step derives from it.
+    potential : callable
+        ``U(x, t, params) -> scalar`` for one trajectory's state ``x``, in the units of ``kT``;
+        JAX-traceable.
+    x0 : array_like
+        Initial states, shape ``(n_trajectories, *state)``.
+    dt : float
+        Time step (> 0).
+    n_steps : int
+        Steps (>= 1); the run covers ``[t0, t0 + n_steps dt]``.
+    kT : float, optional
+        Bath temperature in energy units (> 0); default 1.
+    gamma : float or array_like, optional
+        Friction (> 0), a scalar or broadcastable to the state's shape; default 1.
+    params : pytree, optional
+        Passed to ``potential`` and ``force`` (the protocol's parameters).
+    force : callable, optional
+        A non-conservative force ``f(x, t, params)`` with the state's shape.
+    t0 : float, optional
+        The start time (time-dependent potentials see ``t0 + k dt``); default 0.
+    record_every : int, optional
+        Record positions and energetics every this many steps (must divide ``n_steps``);
+        default only the start and the end.
+    method : str, optional
+        ``"heun"`` (default, weak order 2) or ``"euler"`` (Euler-Maruyama, weak order 1).
+
+    Returns
+    -------
+    Trajectories
+        Times, positions, cumulative work and heat, and energy at each record.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a key (it comes first), a callable is not callable, or a number is out
+        of range (each message names the value and the valid range).
     """
     if callable(key) or not isinstance(key, jax.Array):
         raise ValueError(
@@ -222,10 +260,42 @@ def _kahan_add(acc, v):
 def simulate_kernel(
     key, potential, force, method, n_steps, record_every, block, x0, dt, kT, gamma, t0, params
 ):
-    """The pure kernel behind :func:`simulate`, unchecked: jit-compiled, with the potential,
-    the force, the method, ``n_steps``, ``record_every`` and the noise ``block`` (steps per
-    random draw, dividing ``record_every``) static; ``dt``, ``kT``, ``gamma``, ``t0`` arrays of
-    ``x0``'s dtype. Use :func:`simulate` unless you are composing kernels."""
+    """The pure kernel behind :func:`simulate`, unchecked and jit-compiled.
+
+    Use :func:`simulate` unless you are composing kernels.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    potential : callable
+        ``U(x, t, params)``, static.
+    force : callable or None
+        ``f(x, t, params)``, static.
+    method : str
+        ``"heun"`` or ``"euler"``, static.
+    n_steps : int
+        Steps, static.
+    record_every : int
+        Steps between records (divides ``n_steps``), static.
+    block : int
+        Steps per random draw (divides ``record_every``), static.
+    x0 : jax.Array
+        Initial states, shape ``(n, *state)``.
+    dt, kT : jax.Array
+        Time step and temperature, scalars of ``x0``'s dtype.
+    gamma : jax.Array
+        Friction, broadcastable to the state's shape.
+    t0 : jax.Array
+        Start time, a scalar of ``x0``'s dtype.
+    params : pytree
+        Passed to ``potential`` and ``force``.
+
+    Returns
+    -------
+    Trajectories
+        As :func:`simulate`.
+    """
 
     def U1(x, t):
         return potential(x, t, params)
@@ -318,11 +388,26 @@ def simulate_kernel(
 
 @dataclass(frozen=True)
 class ErasureExperiment:
-    """The erasure experiment's settings, defined once for the chapter and its large-run script
-    (``benchmarks/landauer_full_scale.py``), and recorded in the provenance of the data it ships.
+    """The erasure experiment's settings.
 
-    ``barrier`` E_b and ``tilt`` A in units of kT; ``dt`` the time step in units of
-    ``gamma x_m^2 / kT`` (``x_m = 1`` the wells' position)."""
+    Defined once for the chapter and its large-run script (``benchmarks/landauer_full_scale.py``),
+    and recorded in the provenance of the data it ships.
+
+    Parameters
+    ----------
+    barrier : float, optional
+        The double well's barrier ``E_b``, in kT (> 0); default 10.
+    tilt : float, optional
+        The tilt's amplitude ``A``, in kT (> 0); default 6.
+    dt : float, optional
+        The time step, in units of ``gamma x_m^2 / kT`` with ``x_m = 1`` the wells' position
+        (> 0); default 0.002.
+
+    Raises
+    ------
+    ValueError
+        If a setting is not a finite positive number.
+    """
 
     barrier: float = 10.0
     tilt: float = 6.0
@@ -339,10 +424,23 @@ ERASURE = ErasureExperiment()
 
 
 def erasure_protocol(s):
-    """Barrier factor ``g`` and tilt factor ``f`` at the fraction ``s = t / tau`` of the protocol.
+    """The erasure protocol's barrier and tilt factors.
 
-    Four equal stages: lower the barrier (g: 1 -> 0), tilt (f: 0 -> 1), raise the barrier with the
-    tilt on (g: 0 -> 1), untilt (f: 1 -> 0); linear ramps. Outside ``[0, 1]`` the ends hold.
+    Four equal stages with linear ramps: lower the barrier (g: 1 -> 0), tilt (f: 0 -> 1), raise
+    the barrier with the tilt on (g: 0 -> 1), untilt (f: 1 -> 0). Outside ``[0, 1]`` the ends
+    hold.
+
+    Parameters
+    ----------
+    s : array_like
+        The fraction ``t / tau`` of the protocol.
+
+    Returns
+    -------
+    g : jax.Array
+        The barrier factor, in [0, 1].
+    f : jax.Array
+        The tilt factor, in [0, 1].
     """
     s = jnp.asarray(s)
 
@@ -355,12 +453,25 @@ def erasure_protocol(s):
 
 
 def erasure_potential(x, t, params):
-    """``U(x, t) = E_b [x^4 - 2 g(t/tau) x^2] + A f(t/tau) x`` for a one-coordinate state ``x``.
+    """The erasure potential ``U(x, t) = E_b [x^4 - 2 g(t/tau) x^2] + A f(t/tau) x``.
 
-    ``params = (tau, E_b, A)``: protocol duration, barrier height and tilt amplitude (energies in
-    the units of ``kT``). With ``g = 1, f = 0`` it is a symmetric double well with minima at
-    ``x = -1, +1`` (the bit's values 0 and 1) and a barrier ``E_b`` at ``x = 0``; a positive tilt
-    pushes the particle towards ``x = -1``, the erased state.
+    With ``g = 1, f = 0`` it is a symmetric double well with minima at ``x = -1, +1`` (the bit's
+    values 0 and 1) and a barrier ``E_b`` at ``x = 0``; a positive tilt pushes the particle
+    towards ``x = -1``, the erased state.
+
+    Parameters
+    ----------
+    x : jax.Array
+        One state, shape ``(1,)`` (in units of the wells' position).
+    t : jax.Array
+        Time, in the units of ``tau``.
+    params : tuple
+        ``(tau, E_b, A)``: the protocol's duration, the barrier and the tilt (in kT).
+
+    Returns
+    -------
+    jax.Array
+        The energy, a scalar in kT.
     """
     tau, barrier, tilt = params
     g, f = erasure_protocol(t / tau)
@@ -390,8 +501,30 @@ def _energies(potential, x, t, params):
 
 
 def free_energy_1d(potential, t=0.0, params=None, *, kT=1.0, lo=-4.0, hi=4.0, n_grid=20001) -> float:
-    """``F = -kT ln int exp(-U(x, t)/kT) dx`` for a scalar state, by the trapezoid rule on
-    ``[lo, hi]`` (choose the range so that the Boltzmann weight vanishes at both ends)."""
+    """The free energy of a one-coordinate state, by quadrature.
+
+    ``F = -kT ln int exp(-U(x, t)/kT) dx`` by the trapezoid rule on ``[lo, hi]``.
+
+    Parameters
+    ----------
+    potential : callable
+        ``U(x, t, params) -> scalar`` for one state ``x`` of shape ``(1,)``; JAX-traceable.
+    t : float, optional
+        The time at which to freeze the potential; default 0.
+    params : pytree, optional
+        Passed to ``potential``.
+    kT : float, optional
+        Temperature (> 0); default 1.
+    lo, hi : float, optional
+        The grid's range; choose it so that the Boltzmann weight vanishes at both ends.
+    n_grid : int, optional
+        Grid points (>= 16); default 20001.
+
+    Returns
+    -------
+    float
+        ``F``, in the units of ``kT``.
+    """
     kT = _positive_scalar("kT (the bath temperature, in energy units)", kT)
     x = _grid(lo, hi, n_grid)
     u = _energies(potential, x, t, params)
@@ -401,7 +534,26 @@ def free_energy_1d(potential, t=0.0, params=None, *, kT=1.0, lo=-4.0, hi=4.0, n_
 
 
 def boltzmann_density_1d(potential, x, t=0.0, params=None, *, kT=1.0) -> np.ndarray:
-    """The normalized Boltzmann density ``exp(-U/kT) / Z`` on the grid ``x`` (trapezoid ``Z``)."""
+    """The normalized Boltzmann density on a grid.
+
+    Parameters
+    ----------
+    potential : callable
+        ``U(x, t, params) -> scalar`` for one state ``x`` of shape ``(1,)``; JAX-traceable.
+    x : array_like
+        An increasing 1D grid of at least 16 points.
+    t : float, optional
+        The time at which to freeze the potential; default 0.
+    params : pytree, optional
+        Passed to ``potential``.
+    kT : float, optional
+        Temperature (> 0); default 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``exp(-U/kT) / Z`` on ``x`` (``Z`` by the trapezoid rule), per unit of ``x``.
+    """
     kT = _positive_scalar("kT (the bath temperature, in energy units)", kT)
     x = np.asarray(x, dtype=float)
     if x.ndim != 1 or x.size < 16 or not np.all(np.diff(x) > 0):
@@ -414,8 +566,34 @@ def boltzmann_density_1d(potential, x, t=0.0, params=None, *, kT=1.0) -> np.ndar
 def sample_boltzmann_1d(
     key, potential, n: int, t=0.0, params=None, *, kT=1.0, lo=-4.0, hi=4.0, n_grid=20001
 ) -> jax.Array:
-    """``n`` exact draws (up to the grid's resolution) from ``exp(-U(x, t)/kT)``, shape ``(n, 1)``:
-    inverse-CDF sampling with linear interpolation of the cumulative trapezoid integral."""
+    """Exact draws from a one-coordinate Boltzmann distribution (up to the grid's resolution).
+
+    Inverse-CDF sampling with linear interpolation of the cumulative trapezoid integral.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    potential : callable
+        ``U(x, t, params) -> scalar`` for one state ``x`` of shape ``(1,)``; JAX-traceable.
+    n : int
+        Draws (>= 1).
+    t : float, optional
+        The time at which to freeze the potential; default 0.
+    params : pytree, optional
+        Passed to ``potential``.
+    kT : float, optional
+        Temperature (> 0); default 1.
+    lo, hi : float, optional
+        The grid's range.
+    n_grid : int, optional
+        Grid points (>= 16).
+
+    Returns
+    -------
+    jax.Array
+        Shape ``(n, 1)``: states ready for :func:`simulate`.
+    """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
     x = _grid(lo, hi, n_grid)

@@ -13,7 +13,11 @@ matrix of rates, :func:`check_generator` validates one.
   ``J_ij = pi_i Q_ij - pi_j Q_ji`` and Schnakenberg entropy production rate
   ``sigma = 1/2 sum_ij J_ij ln(pi_i Q_ij / (pi_j Q_ji))`` (in units of k_B per unit time);
   :func:`cycle_affinity` is ``ln prod Q_ij / Q_ji`` around a cycle of states;
+- :func:`gillespie_stationary` starts trajectories in the stationary state with a buffer from
+  :func:`jump_buffer` that they will not fill;
 - :func:`flashing_ratchet` is the generator of the discrete flashing ratchet;
+  :func:`ratchet_current`, :func:`ratchet_square` and :func:`ratchet_displacement` are its
+  exact mean velocity, its square cycles, and the unwrapped displacement of its paths;
 - :func:`path_statistics` reduces full paths to the sufficient statistics of the exact path
   likelihood (time spent in each state, jump counts), :func:`path_log_likelihood` evaluates it;
 - :func:`hmm_log_likelihood` is the likelihood of noisy snapshots (a hidden Markov model, by the
@@ -22,8 +26,10 @@ matrix of rates, :func:`check_generator` validates one.
   from complete paths' statistics (exact for the free rates, importance sampling over the state
   energies for the balanced model).
 
-Exact results are computed in float64 with NumPy; simulation runs in JAX. The likelihoods and
-:func:`flashing_ratchet` are JAX functions, differentiable in their parameters (for NumPyro).
+Exact results are computed in float64 with NumPy; simulation runs in JAX. The likelihoods are
+JAX functions, differentiable in their parameters (for NumPyro); :func:`stationary`,
+:func:`flashing_ratchet` and :func:`cycle_affinity` return JAX arrays for JAX inputs (traced
+or not) and NumPy float64 for NumPy inputs: the type follows the input.
 """
 
 from __future__ import annotations
@@ -37,8 +43,26 @@ import numpy as np
 
 
 def check_generator(Q, atol: float = 1e-9) -> np.ndarray:
-    """Return ``Q`` as a float64 array after checking that it is a generator: square, finite,
-    non-negative off the diagonal, rows summing to zero (within ``atol`` times the largest rate)."""
+    """Check that a matrix is a generator.
+
+    Parameters
+    ----------
+    Q : array_like
+        Shape ``(S, S)``, ``S >= 2``: rates off the diagonal (per unit time), rows summing to 0.
+    atol : float, optional
+        Tolerance of the row sums, relative to the largest rate (at least 1); default 1e-9.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``Q`` as float64.
+
+    Raises
+    ------
+    ValueError
+        If ``Q`` is not square, has fewer than 2 states, a non-finite entry, a negative rate or
+        a row not summing to zero (the first offender named).
+    """
     Q = np.asarray(Q, dtype=float)
     if Q.ndim != 2 or Q.shape[0] != Q.shape[1] or Q.shape[0] < 2:
         raise ValueError(
@@ -59,8 +83,24 @@ def check_generator(Q, atol: float = 1e-9) -> np.ndarray:
 
 
 def generator(rates) -> np.ndarray:
-    """The generator with off-diagonal entries ``rates[i, j]`` (the diagonal of ``rates`` is
-    ignored) and diagonal ``-sum_j rates[i, j]``."""
+    """The generator with given rates.
+
+    Parameters
+    ----------
+    rates : array_like
+        Shape ``(S, S)``: ``rates[i, j] >= 0`` the rate of ``i -> j`` (per unit time); the
+        diagonal is ignored.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64, the rates off the diagonal and ``-sum_j rates[i, j]`` on it.
+
+    Raises
+    ------
+    ValueError
+        If ``rates`` is not square with at least 2 states, or a rate is negative or not finite.
+    """
     R = np.asarray(rates, dtype=float)
     if R.ndim != 2 or R.shape[0] != R.shape[1] or R.shape[0] < 2:
         raise ValueError(f"rates must be a square matrix with at least 2 states, got shape {R.shape}")
@@ -71,12 +111,29 @@ def generator(rates) -> np.ndarray:
 
 
 def stationary(Q):
-    """The stationary distribution ``pi Q = 0``, ``sum pi = 1`` (unique for an irreducible Q).
+    """The stationary distribution, ``pi Q = 0`` with ``sum pi = 1``.
 
-    A float64 NumPy array for a concrete ``Q`` (checked, reducibility detected). For a traced
-    ``Q`` (inside a NumPyro model or under ``jit``) a differentiable JAX solve without checks:
-    one of the dependent equations ``pi Q = 0`` is replaced by the normalization."""
-    if isinstance(Q, jax.core.Tracer):
+    The type follows the input: a NumPy (or nested-list) ``Q`` gives a checked float64 NumPy
+    result; a JAX array (traced, inside a NumPyro model or under ``jit``, or not) a differentiable
+    JAX solve without checks, one of the dependent equations ``pi Q = 0`` replaced by the
+    normalization.
+
+    Parameters
+    ----------
+    Q : array_like or jax.Array
+        An irreducible generator, shape ``(S, S)``.
+
+    Returns
+    -------
+    numpy.ndarray or jax.Array
+        ``pi``, shape ``(S,)``.
+
+    Raises
+    ------
+    ValueError
+        For a NumPy ``Q`` that is not a generator or is reducible (no unique ``pi``).
+    """
+    if isinstance(Q, jax.Array):  # traced or not: a differentiable JAX solve, unchecked
         A = Q.T.at[-1].set(1.0)
         return jnp.linalg.solve(A, jnp.zeros(Q.shape[0], Q.dtype).at[-1].set(1.0))
     Q = check_generator(Q)
@@ -91,7 +148,20 @@ def stationary(Q):
 
 
 def probability_currents(Q, pi=None) -> np.ndarray:
-    """Net stationary probability currents ``J_ij = pi_i Q_ij - pi_j Q_ji`` (antisymmetric)."""
+    """The net stationary probability currents, ``J_ij = pi_i Q_ij - pi_j Q_ji``.
+
+    Parameters
+    ----------
+    Q : array_like
+        The generator, shape ``(S, S)``.
+    pi : array_like, optional
+        Its stationary distribution, if already known.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``J``, shape ``(S, S)``, antisymmetric, in probability per unit time.
+    """
     Q = check_generator(Q)
     pi = stationary(Q) if pi is None else np.asarray(pi, dtype=float)
     flux = pi[:, None] * (Q - np.diag(np.diag(Q)))
@@ -99,8 +169,23 @@ def probability_currents(Q, pi=None) -> np.ndarray:
 
 
 def entropy_production(Q, pi=None) -> float:
-    """Schnakenberg's stationary entropy production rate (k_B per unit time); zero if and only
-    if detailed balance holds; infinite if some jump has no reverse."""
+    """Schnakenberg's stationary entropy production rate.
+
+    ``sigma = 1/2 sum_ij J_ij ln(pi_i Q_ij / (pi_j Q_ji))``; zero if and only if detailed
+    balance holds.
+
+    Parameters
+    ----------
+    Q : array_like
+        The generator, shape ``(S, S)``.
+    pi : array_like, optional
+        The distribution to evaluate it in; default the stationary one.
+
+    Returns
+    -------
+    float
+        ``sigma`` in k_B per unit time; infinite if some jump has no reverse.
+    """
     Q = check_generator(Q)
     pi = stationary(Q) if pi is None else np.asarray(pi, dtype=float)
     off = Q - np.diag(np.diag(Q))
@@ -116,10 +201,27 @@ def entropy_production(Q, pi=None) -> float:
 
 
 def cycle_affinity(Q, cycle):
-    """The affinity ``ln prod_k Q[c_k, c_k+1] / Q[c_k+1, c_k]`` of the closed cycle of states
-    ``cycle = (c_0, c_1, ..., c_m-1)`` (the return ``c_m-1 -> c_0`` is implied); zero for every
-    cycle if and only if detailed balance holds (Kolmogorov's criterion). A float for a NumPy
-    ``Q``, a JAX scalar for a JAX array (traced or not)."""
+    """The affinity of a closed cycle of states, ``ln prod_k Q[c_k, c_k+1] / Q[c_k+1, c_k]``.
+
+    Zero for every cycle if and only if detailed balance holds (Kolmogorov's criterion).
+
+    Parameters
+    ----------
+    Q : numpy.ndarray or jax.Array
+        The generator, shape ``(S, S)``.
+    cycle : sequence of int
+        At least 3 distinct states ``(c_0, ..., c_m-1)``; the return ``c_m-1 -> c_0`` is implied.
+
+    Returns
+    -------
+    float or jax.Array
+        The affinity in k_BT: a float for a NumPy ``Q``, a JAX scalar for a JAX one.
+
+    Raises
+    ------
+    ValueError
+        If the cycle has fewer than 3 distinct states or a state outside ``[0, S)``.
+    """
     c = [int(i) for i in cycle]
     if len(c) < 3 or len(set(c)) != len(c):
         raise ValueError(f"a cycle needs at least 3 distinct states, got {tuple(cycle)!r}")
@@ -140,15 +242,36 @@ def _concrete(x):
 
 
 def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
-    """Generator of the discrete flashing ratchet (energies in k_BT).
+    """The generator of the discrete flashing ratchet.
 
     A particle hops between neighbouring sites ``x`` of a ring of ``n_sites`` at rate
     ``gamma * exp(-(U_y - U_x) / 2)``; the potential ``U`` is either the sawtooth
     ``U_x = V x / (n_sites - 1)`` (on: a slow rise over the ring, one steep drop from the last
     site back to 0) or flat (off), and switches on <-> off at rate ``r`` whatever the position.
     State ``x`` is the particle at ``x`` with the potential on, ``x + n_sites`` with it off.
-    Returns a float64 NumPy array for numbers, a JAX array when ``V``, ``r`` or ``gamma`` are
-    traced (inside a NumPyro model or under ``jit``).
+
+    Parameters
+    ----------
+    V : float or jax.Array
+        The sawtooth's height, in k_BT (finite; either sign).
+    r : float or jax.Array
+        Switching rate (>= 0, per unit time).
+    gamma : float or jax.Array, optional
+        Hopping rate on a flat potential (>= 0, per unit time); default 1.
+    n_sites : int, optional
+        Sites on the ring (>= 3); default 3.
+
+    Returns
+    -------
+    numpy.ndarray or jax.Array
+        ``Q``, shape ``(2 n_sites, 2 n_sites)``: float64 NumPy for numbers, JAX when any parameter
+        is a JAX array (traced or not; differentiable, for NumPyro).
+
+    Raises
+    ------
+    ValueError
+        If ``n_sites < 3``, a rate is negative or not finite, or ``V`` is not finite (checked
+        where the values are concrete).
     """
     if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer) or n_sites < 3:
         raise ValueError(f"n_sites must be an integer >= 3, got {n_sites!r}")
@@ -160,9 +283,10 @@ def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
     if v is not None and not np.isfinite(v):
         raise ValueError(f"V must be a finite energy (in k_BT), got {V!r}")
     n = int(n_sites)
-    concrete = all(_concrete(a) is not None for a in (V, r, gamma))
-    xp = np if concrete else jnp  # float64 NumPy for numbers, JAX for traced parameters
-    if concrete:
+    # the type follows the input: NumPy float64 for numbers, JAX for JAX arrays (traced or not)
+    as_jax = any(isinstance(a, jax.Array) for a in (V, r, gamma))
+    xp = jnp if as_jax else np
+    if not as_jax:
         V, r, gamma = float(V), float(r), float(gamma)
     x = np.arange(n)
     up, down = np.eye(n)[(x + 1) % n], np.eye(n)[(x - 1) % n]  # row x: a 1 at x + 1 (x - 1)
@@ -177,13 +301,100 @@ def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
     return R - xp.diag(R.sum(axis=1))
 
 
-class Paths(NamedTuple):
-    """Trajectories from :func:`gillespie`, for ``n`` trajectories and ``J = max_jumps`` buffers.
+def ratchet_current(Q, n_sites: int = 3) -> float:
+    r"""The flashing ratchet's mean velocity around its ring.
 
-    times   (n, J + 1)  jump times, ``times[:, 0] = 0``; ``inf`` after the last jump before t_max
-    states  (n, J + 1)  the state entered at each time (``states[:, 0]`` the initial state)
-    n_jumps (n,)        jumps made before ``t_max``
-    complete (n,)       False where the buffer filled before ``t_max`` (raise max_jumps)
+    The net number of jumps ``x -> x+1`` per unit time through a cut between two sites (in
+    either potential) is the same for every cut in the stationary state; the velocity is
+    ``n_sites`` times it.
+
+    Parameters
+    ----------
+    Q : array_like
+        A generator of :func:`flashing_ratchet`'s layout, shape ``(2 n_sites, 2 n_sites)``.
+    n_sites : int, optional
+        Sites on the ring (>= 3); default 3.
+
+    Returns
+    -------
+    float
+        The mean velocity, in sites per unit time (negative: towards the steep side).
+    """
+    n = _check_sites(n_sites)
+    if np.shape(Q) != (2 * n, 2 * n):
+        raise ValueError(f"Q must have shape ({2 * n}, {2 * n}) for n_sites = {n}, got {np.shape(Q)}")
+    J = probability_currents(Q)
+    return float(n * (J[0, 1] + J[n, n + 1]))
+
+
+def ratchet_square(x: int, n_sites: int = 3) -> tuple[int, int, int, int]:
+    """The ratchet's square cycle at site ``x``: hop with the potential on, switch, hop back.
+
+    Parameters
+    ----------
+    x : int
+        The site the cycle starts from, in ``[0, n_sites)``.
+    n_sites : int, optional
+        Sites on the ring (>= 3); default 3.
+
+    Returns
+    -------
+    tuple of int
+        The states ``(x on, x+1 on, x+1 off, x off)`` (``x + n_sites`` is site ``x`` off), for
+        :func:`cycle_affinity`; its affinity is ``-(U_{x+1} - U_x) / k_BT``.
+    """
+    n = _check_sites(n_sites)
+    if isinstance(x, bool) or not isinstance(x, int | np.integer) or not 0 <= x < n:
+        raise ValueError(f"x must be a site in [0, {n - 1}], got {x!r}")
+    y = (int(x) + 1) % n
+    return (int(x), y, y + n, int(x) + n)
+
+
+def ratchet_displacement(paths: Paths, n_sites: int = 3) -> jax.Array:
+    """The net displacement of ratchet trajectories after each jump, unwrapped around the ring.
+
+    Parameters
+    ----------
+    paths : Paths
+        Trajectories of a :func:`flashing_ratchet` generator.
+    n_sites : int, optional
+        Sites on the ring (>= 3); default 3.
+
+    Returns
+    -------
+    jax.Array
+        Shape ``(n, J + 1)``: sites moved since the start (a switch of the potential moves
+        nothing), at each entry of ``paths.times``.
+    """
+    n = _check_sites(n_sites)
+    x = paths.states % n
+    step = (jnp.diff(x, axis=1) + 1) % n - 1  # +1, -1, or 0 for a switch (or buffer padding)
+    zero = jnp.zeros((x.shape[0], 1), step.dtype)
+    return jnp.concatenate([zero, jnp.cumsum(step, axis=1)], axis=1)
+
+
+def _check_sites(n_sites) -> int:
+    if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer) or n_sites < 3:
+        raise ValueError(f"n_sites must be an integer >= 3, got {n_sites!r}")
+    return int(n_sites)
+
+
+class Paths(NamedTuple):
+    """Trajectories from :func:`gillespie`: ``n`` paths in buffers of ``J = max_jumps`` jumps.
+
+    Parameters
+    ----------
+    times : jax.Array
+        Shape ``(n, J + 1)``: jump times, ``times[:, 0] = 0``; ``inf`` after the last jump
+        before ``t_max``.
+    states : jax.Array
+        Shape ``(n, J + 1)``, int32: the state entered at each time (``states[:, 0]`` the
+        initial state).
+    n_jumps : jax.Array
+        Shape ``(n,)``: jumps made before ``t_max``.
+    complete : jax.Array
+        Shape ``(n,)``, bool: False where the buffer filled before ``t_max`` (raise
+        ``max_jumps``).
     """
 
     times: jax.Array
@@ -193,8 +404,32 @@ class Paths(NamedTuple):
 
 
 def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
-    """Exact trajectories of the jump process with generator ``Q`` from the states ``x0``
-    (shape ``(n,)``), up to time ``t_max``, in buffers of ``max_jumps`` jumps."""
+    """Exact trajectories of a jump process (Gillespie's direct method).
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    Q : array_like
+        The generator, shape ``(S, S)``, rates per unit time.
+    x0 : array_like
+        Initial states, a 1D integer array of shape ``(n,)`` with values in ``[0, S)``.
+    t_max : float
+        Duration (> 0).
+    max_jumps : int
+        The buffer: jumps stored per trajectory (>= 1). See :func:`jump_buffer`.
+
+    Returns
+    -------
+    Paths
+        ``n`` trajectories; check ``complete``.
+
+    Raises
+    ------
+    ValueError
+        If ``Q`` is not a generator, an initial state is out of range, ``t_max`` is not a
+        positive finite time or ``max_jumps`` is not a positive integer.
+    """
     Qn = check_generator(Q)
     S = Qn.shape[0]
     x0 = jnp.asarray(x0)
@@ -235,6 +470,73 @@ def gillespie(key, Q, x0, t_max: float, max_jumps: int) -> Paths:
     )
 
 
+def jump_buffer(Q, t_max: float) -> int:
+    """A buffer of jumps that a stationary trajectory of duration ``t_max`` will not fill.
+
+    Parameters
+    ----------
+    Q : array_like
+        The generator, shape ``(S, S)``.
+    t_max : float
+        The trajectory's duration (> 0, in the rates' inverse unit).
+
+    Returns
+    -------
+    int
+        The expected number of jumps plus a margin of 20% and ten standard deviations, rounded
+        up to ``2^k`` or ``1.5 x 2^k`` so that runs of similar length share one compilation.
+    """
+    Qn = check_generator(Q)
+    t_max = float(t_max)
+    if not (np.isfinite(t_max) and t_max > 0):
+        raise ValueError(f"t_max must be a finite time > 0, got {t_max!r}")
+    mean_jumps = t_max * float(-(stationary(Qn) * np.diag(Qn)).sum())
+    need = 1.2 * mean_jumps + 10 * np.sqrt(mean_jumps) + 20
+    k = int(np.floor(np.log2(need)))
+    for size in (2**k, 3 * 2 ** (k - 1), 2 ** (k + 1)):
+        if size >= need:
+            return int(size)
+    raise AssertionError("unreachable: 2^(k+1) > need")
+
+
+def gillespie_stationary(key, Q, n_paths: int, t_max: float) -> Paths:
+    """Exact trajectories started in the stationary distribution, in a buffer they do not fill.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key; split into one stream for the initial states and one for the
+        dynamics.
+    Q : array_like
+        The generator, shape ``(S, S)``, irreducible.
+    n_paths : int
+        Trajectories (>= 1).
+    t_max : float
+        Their duration (> 0, in the rates' inverse unit).
+
+    Returns
+    -------
+    Paths
+        As :func:`gillespie`, with the buffer of :func:`jump_buffer`; every path complete.
+
+    Raises
+    ------
+    RuntimeError
+        In the (astronomically unlikely) case that a path fills the buffer.
+    """
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
+        raise ValueError(f"n_paths must be an integer >= 1, got {n_paths!r}")
+    Qn = check_generator(Q)
+    buffer = jump_buffer(Qn, t_max)
+    k_start, k_paths = jax.random.split(key)
+    pi = jnp.asarray(stationary(Qn))
+    x0 = jax.random.choice(k_start, Qn.shape[0], (int(n_paths),), p=pi).astype(jnp.int32)
+    paths = gillespie(k_paths, Qn, x0, t_max, buffer)
+    if not bool(paths.complete.all()):
+        raise RuntimeError(f"a trajectory filled its buffer of {buffer} jumps")
+    return paths
+
+
 def _one_path(u, exit_rate, cum, dest, x0, t_max):
     K = cum.shape[1]
 
@@ -260,10 +562,33 @@ def _one_path(u, exit_rate, cum, dest, x0, t_max):
 
 @partial(jax.jit, static_argnums=(6,))
 def gillespie_kernel(key, exit_rate, cum, dest, x0, t_max, max_jumps):
-    """The pure kernel behind :func:`gillespie`, unchecked: ``exit_rate`` (S,), the cumulative
-    rates ``cum`` (S, K) and destinations ``dest`` (S, K) of each state's K possible jumps,
-    initial states ``x0`` (n,), ``t_max``; ``max_jumps`` static. Use :func:`gillespie` unless
-    you are composing kernels."""
+    """The pure kernel behind :func:`gillespie`, unchecked and jit-compiled.
+
+    Use :func:`gillespie` unless you are composing kernels.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    exit_rate : jax.Array
+        Shape ``(S,)``: each state's total exit rate.
+    cum : jax.Array
+        Shape ``(S, K)``: cumulative rates towards each state's ``K`` possible destinations
+        (``inf`` beyond the last).
+    dest : jax.Array
+        Shape ``(S, K)``, int32: those destinations.
+    x0 : jax.Array
+        Shape ``(n,)``, int32: initial states.
+    t_max : jax.Array
+        Duration, a scalar of the rates' dtype.
+    max_jumps : int
+        Buffer size (static).
+
+    Returns
+    -------
+    Paths
+        As :func:`gillespie`.
+    """
     # all random numbers up front, two uniforms per jump (one large draw beats many small ones),
     # laid out jump-major so that each step of the scan reads one contiguous slice
     u = jax.random.uniform(key, (max_jumps, 2, x0.shape[0]), dtype=exit_rate.dtype)
@@ -274,7 +599,20 @@ def gillespie_kernel(key, exit_rate, cum, dest, x0, t_max, max_jumps):
 
 
 def on_grid(paths: Paths, grid) -> jax.Array:
-    """The state of every trajectory at the times ``grid`` (shape ``(n, len(grid))``)."""
+    """The state of every trajectory at given times (snapshots).
+
+    Parameters
+    ----------
+    paths : Paths
+        Trajectories.
+    grid : array_like
+        Times, 1D, in ``[0, t_max]``.
+
+    Returns
+    -------
+    jax.Array
+        Shape ``(n, len(grid))``: the state each trajectory occupies at each time.
+    """
     grid = jnp.asarray(grid, paths.times.dtype)
     if grid.ndim != 1:
         raise ValueError(f"grid must be a 1D array of times, got shape {grid.shape}")
@@ -283,9 +621,29 @@ def on_grid(paths: Paths, grid) -> jax.Array:
 
 
 def path_statistics(paths: Paths, n_states: int, t_max: float):
-    """The sufficient statistics of the exact path likelihood, summed over all trajectories:
-    ``dwell[i]`` the total time spent in state ``i`` up to ``t_max`` and ``counts[i, j]`` the
-    number of jumps ``i -> j``. The paths must be complete (no buffer filled before ``t_max``)."""
+    """The sufficient statistics of the exact path likelihood, summed over trajectories.
+
+    Parameters
+    ----------
+    paths : Paths
+        Complete trajectories.
+    n_states : int
+        ``S``, the number of states (>= 2).
+    t_max : float
+        The trajectories' duration (> 0).
+
+    Returns
+    -------
+    dwell : jax.Array
+        Shape ``(S,)``: total time spent in each state up to ``t_max``.
+    counts : jax.Array
+        Shape ``(S, S)``: the number of jumps ``i -> j``.
+
+    Raises
+    ------
+    ValueError
+        If a path is incomplete, visits a state ``>= n_states``, or ``t_max`` is invalid.
+    """
     if isinstance(n_states, bool) or not isinstance(n_states, int | np.integer) or n_states < 2:
         raise ValueError(f"n_states must be an integer >= 2, got {n_states!r}")
     if not bool(jnp.all(paths.complete)):
@@ -318,8 +676,25 @@ def _path_statistics(times, states, t_max, S):
 
 
 def path_log_likelihood(Q, dwell, counts):
-    """``ln L = sum_ij counts_ij ln Q_ij - sum_i dwell_i q_i`` (``q_i = -Q_ii`` the exit rate), the
-    exact log-likelihood of fully observed paths given their initial states. Differentiable."""
+    """The exact log-likelihood of fully observed paths, given their initial states.
+
+    ``ln L = sum_ij counts_ij ln Q_ij - sum_i dwell_i q_i`` with ``q_i = -Q_ii`` the exit rate.
+    Differentiable in ``Q``; rates absent from the data's graph get finite gradients.
+
+    Parameters
+    ----------
+    Q : jax.Array
+        The generator, shape ``(S, S)``.
+    dwell : jax.Array
+        Shape ``(S,)``: time spent in each state (:func:`path_statistics`).
+    counts : jax.Array
+        Shape ``(S, S)``: jumps ``i -> j``.
+
+    Returns
+    -------
+    jax.Array
+        The log-likelihood, a scalar.
+    """
     off = Q - jnp.diag(jnp.diag(Q))
     # log only where jumps were seen: rates absent from the graph (0) then get finite gradients
     seen = counts > 0
@@ -329,14 +704,32 @@ def path_log_likelihood(Q, dwell, counts):
 
 
 def hmm_log_likelihood(P, emission, observations, p0):
-    """Log-likelihood of observation sequences from a hidden Markov chain (scaled forward
-    algorithm), summed over sequences; differentiable in ``P``, ``emission`` and ``p0``.
+    """The log-likelihood of observation sequences from a hidden Markov chain.
 
-    P            (S, S)  transition matrix between consecutive observations, e.g.
-                         ``jax.scipy.linalg.expm(Q * dt)`` for snapshots of a jump process
-    emission     (S, O)  ``emission[s, o]`` the probability of observing ``o`` in state ``s``
-    observations (n, K)  integer observations in ``[0, O)``, ``n`` sequences of ``K``
-    p0           (S,)    the hidden state's distribution at the first observation
+    The scaled forward algorithm, summed over sequences; differentiable in ``P``, ``emission``
+    and ``p0``.
+
+    Parameters
+    ----------
+    P : jax.Array
+        Shape ``(S, S)``: the transition matrix between consecutive observations, e.g.
+        ``jax.scipy.linalg.expm(Q * dt)`` for snapshots of a jump process.
+    emission : jax.Array
+        Shape ``(S, O)``: ``emission[s, o]`` the probability of observing ``o`` in state ``s``.
+    observations : array_like
+        Shape ``(n, K)``, integers in ``[0, O)``: ``n`` sequences of ``K`` readings.
+    p0 : jax.Array
+        Shape ``(S,)``: the hidden state's distribution at the first reading.
+
+    Returns
+    -------
+    jax.Array
+        The log-likelihood, a scalar.
+
+    Raises
+    ------
+    ValueError
+        If ``observations`` is not a 2D integer array or the shapes disagree.
     """
     observations = jnp.asarray(observations)
     if observations.ndim != 2 or not jnp.issubdtype(observations.dtype, jnp.integer):
@@ -372,10 +765,25 @@ def hmm_log_likelihood(P, emission, observations, p0):
 class DetailedBalanceTest(NamedTuple):
     """The Bayes factor of :func:`detailed_balance_test`, with what it was computed from.
 
-    ``log10_K`` = log10 p(data | M1) / p(data | M0) (M1: any rates; M0: detailed balance);
-    ``log10_p_db`` = log10 P(M0 | data) at even prior odds; ``is_ess`` and ``is_rel_err`` the
-    importance sampler's effective sample size and relative standard error of p(data | M0);
-    ``dwell``, ``counts`` and ``links`` restricted to the visited states."""
+    Parameters
+    ----------
+    states : int
+        States visited (the others are dropped).
+    links : list of tuple of int
+        The pairs ``(i, j)``, ``i < j``, with a jump in either direction.
+    log10_K : float
+        ``log10 p(data | M1) / p(data | M0)`` (M1: any rates; M0: detailed balance).
+    log10_p_db : float
+        ``log10 P(M0 | data)`` at even prior odds.
+    is_ess : float
+        The importance sampler's effective sample size for ``p(data | M0)``.
+    is_rel_err : float
+        Its relative standard error.
+    dwell : numpy.ndarray
+        Shape ``(states,)``: time in each visited state.
+    counts : numpy.ndarray
+        Shape ``(states, states)``: jumps between them.
+    """
 
     states: int
     links: list
@@ -388,9 +796,27 @@ class DetailedBalanceTest(NamedTuple):
 
 
 def log_evidence_free_rates(dwell, counts, links, a: float, b: float) -> float:
-    """log p(data | M1): independent Gamma(a, b) rates (shape ``a``, rate ``b``) on both
-    directions of every link, with the complete-path likelihood ``prod Q^n e^(-Q T)``. Exact:
-    a product of Gamma-function ratios."""
+    """``log p(data | M1)``: independent Gamma rates on both directions of every link.
+
+    Exact: with the complete-path likelihood ``prod Q^n e^(-Q T)`` each rate is conjugate, and
+    the evidence is a product of Gamma-function ratios.
+
+    Parameters
+    ----------
+    dwell : numpy.ndarray
+        Shape ``(S,)``: time in each state.
+    counts : numpy.ndarray
+        Shape ``(S, S)``: jumps ``i -> j``.
+    links : list of tuple of int
+        The linked pairs ``(i, j)``.
+    a, b : float
+        The rates' Gamma prior, shape ``a`` and rate ``b`` (in the time unit of ``dwell``).
+
+    Returns
+    -------
+    float
+        The log evidence.
+    """
     from scipy.special import gammaln
 
     total = 0.0
@@ -429,12 +855,40 @@ _db_f_many = jax.jit(jax.vmap(_db_log_integrand, in_axes=(0, *[None] * 8)))
 def log_evidence_detailed_balance(
     dwell, counts, links, a: float, b: float, e_scale: float, n_draws: int, seed: int, nu: float = 5.0
 ):
-    """log p(data | M0) for the detailed-balanced rates ``Q_ij = w_ij exp(-(E_j - E_i)/2)``
-    (``w_ij = w_ji ~ Gamma(a, b)`` per link, ``E_i ~ N(0, e_scale)``, ``E_0 = 0``): the link
-    weights integrate out exactly; the ``S - 1`` energies by importance sampling from a
-    multivariate Student-t (``nu`` degrees of freedom) at the mode, with the Laplace scale.
+    """``log p(data | M0)`` for detailed-balanced rates ``Q_ij = w_ij exp(-(E_j - E_i)/2)``.
 
-    Returns ``(log evidence, effective sample size, relative standard error)``."""
+    ``w_ij = w_ji ~ Gamma(a, b)`` per link and ``E_i ~ N(0, e_scale)`` with ``E_0 = 0``: the link
+    weights integrate out exactly, the ``S - 1`` energies by importance sampling from a
+    multivariate Student-t at the mode, with the Laplace approximation's scale.
+
+    Parameters
+    ----------
+    dwell : numpy.ndarray
+        Shape ``(S,)``: time in each state.
+    counts : numpy.ndarray
+        Shape ``(S, S)``: jumps ``i -> j``.
+    links : list of tuple of int
+        The linked pairs ``(i, j)``.
+    a, b : float
+        The link weights' Gamma prior (shape, rate).
+    e_scale : float
+        The energies' prior standard deviation, in k_BT.
+    n_draws : int
+        Importance samples.
+    seed : int
+        The sampler's seed.
+    nu : float, optional
+        The Student-t's degrees of freedom; default 5.
+
+    Returns
+    -------
+    log_evidence : float
+        ``log p(data | M0)``.
+    ess : float
+        The importance sampler's effective sample size.
+    rel_err : float
+        The relative standard error of the evidence.
+    """
     from scipy import optimize, stats
 
     i, j = (np.array(v) for v in zip(*links, strict=True))
@@ -471,13 +925,37 @@ def detailed_balance_test(
     n_draws: int = 4000,
     seed: int = 0,
 ) -> DetailedBalanceTest:
-    """Bayes factor of "any rates" (M1) against "detailed balance" (M0) from complete paths'
-    sufficient statistics (:func:`path_statistics`: time in each state, jump counts).
+    """The Bayes factor of "any rates" (M1) against "detailed balance" (M0) from complete paths.
 
-    ``prior = (a, b, e_scale)``: Gamma(a, b) rates (M1) and link weights (M0), N(0, e_scale)
-    state energies (M0). States never visited are dropped; links are the pairs with a jump in
-    either direction. See :func:`log_evidence_free_rates` and
-    :func:`log_evidence_detailed_balance`."""
+    States never visited are dropped; links are the pairs with a jump in either direction. See
+    :func:`log_evidence_free_rates` and :func:`log_evidence_detailed_balance`.
+
+    Parameters
+    ----------
+    dwell : array_like
+        Shape ``(S,)``: time in each state (:func:`path_statistics`).
+    counts : array_like
+        Shape ``(S, S)``: jumps ``i -> j``.
+    prior : tuple of float, optional
+        ``(a, b, e_scale)``: Gamma(a, b) rates (M1) and link weights (M0), N(0, e_scale) state
+        energies in k_BT (M0); all > 0. Default ``(1, 0.2, 5)``.
+    n_draws : int, optional
+        Importance samples for M0 (>= 100); default 4000.
+    seed : int, optional
+        The importance sampler's seed; default 0.
+
+    Returns
+    -------
+    DetailedBalanceTest
+        The Bayes factor, the posterior probability of detailed balance, and the sampler's
+        effective sample size and error.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree, a prior parameter is not positive, ``n_draws < 100``, or the
+        data visit fewer than two states.
+    """
     dwell, counts = np.asarray(dwell, float), np.asarray(counts, float)
     if dwell.ndim != 1 or counts.shape != (dwell.size, dwell.size):
         raise ValueError(

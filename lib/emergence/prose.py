@@ -12,8 +12,19 @@ from __future__ import annotations
 
 
 def glue(**values) -> None:
-    """Glue each keyword's value under its name, without displaying it. Values must be real
-    scalars (Python, NumPy or 0-d JAX); format them in the prose: ``{glue:text}`name:.3f```."""
+    """Glue numbers for the page's prose, without displaying them.
+
+    Parameters
+    ----------
+    **values : float
+        Each keyword's value is glued under its name. Values must be real scalars (Python,
+        NumPy or 0-d JAX); format them in the prose: ``{glue:text}`name:.3f```.
+
+    Raises
+    ------
+    ValueError
+        If a value is not a real scalar (a bool, a string, an array, a complex number).
+    """
     import numpy as np
 
     numbers_ = {}

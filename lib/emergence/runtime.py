@@ -24,14 +24,26 @@ MAX_BYTES = 2 * 1024**3
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/emergence/jax``, else ``~/.cache/emergence/jax``."""
+    """Where the compilation cache lives by default.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$XDG_CACHE_HOME/emergence/jax``, else ``~/.cache/emergence/jax``.
+    """
     base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
     return Path(base) / "emergence" / "jax"
 
 
 def compilation_cache_dir() -> Path | None:
-    """The directory the cache should use: ``$EMERGENCE_JAX_CACHE``, the default, or ``None``
-    when the variable says ``off``."""
+    """The directory the compilation cache should use.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``$EMERGENCE_JAX_CACHE``, else :func:`default_cache_dir`; ``None`` when the variable says
+        ``off`` (or ``0``, ``false``, ``no``).
+    """
     value = os.environ.get(CACHE_ENV_VAR, "").strip()
     if value.lower() in ("off", "0", "false", "no"):
         return None
@@ -39,9 +51,21 @@ def compilation_cache_dir() -> Path | None:
 
 
 def enable_compilation_cache(path: str | os.PathLike | None = None) -> Path | None:
-    """Turn on JAX's persistent compilation cache in ``path`` (default:
-    :func:`compilation_cache_dir`); return the directory in use, or ``None`` when it is off.
-    Call it before the first compilation; later calls keep the directory already in use."""
+    """Turn on JAX's persistent compilation cache.
+
+    Call it before the first compilation; later calls keep the directory already in use.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The cache directory; default :func:`compilation_cache_dir`.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The directory in use, or ``None`` when the cache is off (or the directory cannot be
+        created, as in a read-only home).
+    """
     import jax
 
     current = jax.config.jax_compilation_cache_dir

@@ -35,7 +35,21 @@ THRESHOLD = 4  # grains at which a site topples; equals the coordination number 
 
 
 class Relaxation(NamedTuple):
-    """Result of relaxing one configuration (leading batch axes allowed)."""
+    """The result of relaxing configurations (leading batch axes as in the input).
+
+    Parameters
+    ----------
+    heights : jax.Array
+        Shape ``(..., L, L)``, int32: the stable configuration, in grains.
+    topplings : jax.Array
+        Shape ``(..., L, L)``: how often each site toppled.
+    size : jax.Array
+        Shape ``(...)``: total topplings.
+    area : jax.Array
+        Shape ``(...)``: distinct sites toppled.
+    duration : jax.Array
+        Shape ``(...)``: parallel toppling waves.
+    """
 
     heights: jax.Array  # (..., L, L) the stable configuration
     topplings: jax.Array  # (..., L, L) toppling count of each site
@@ -45,7 +59,25 @@ class Relaxation(NamedTuple):
 
 
 class Drive(NamedTuple):
-    """Result of adding grains one at a time, relaxing after each (leading batch axes allowed)."""
+    """The result of adding grains one at a time (leading batch axes as in the input).
+
+    Parameters
+    ----------
+    heights : jax.Array
+        Shape ``(..., L, L)``: the configuration after the last grain.
+    size : jax.Array
+        Shape ``(..., n_grains)``: topplings of each avalanche.
+    area : jax.Array
+        Shape ``(..., n_grains)``: distinct sites toppled in each avalanche.
+    duration : jax.Array
+        Shape ``(..., n_grains)``: parallel waves of each avalanche.
+    site : jax.Array
+        Shape ``(..., n_grains)``: flat index (``row * L + col``) where each grain was added.
+    activity : jax.Array
+        Shape ``(..., L, L)``: avalanches in which each site toppled.
+    topplings : jax.Array
+        Shape ``(..., L, L)``: total topplings of each site over all grains.
+    """
 
     heights: jax.Array  # (..., L, L) configuration after the last grain
     size: jax.Array  # (..., n_grains) topplings of each avalanche
@@ -68,7 +100,18 @@ def _neighbour_sum(u: jax.Array) -> jax.Array:
 
 
 def relax_kernel(z: jax.Array) -> Relaxation:
-    """Relax one (L, L) int32 configuration by parallel toppling waves."""
+    """Relax one configuration by parallel toppling waves (pure, unchecked; jit- and vmap-able).
+
+    Parameters
+    ----------
+    z : jax.Array
+        Shape ``(L, L)``, int32, heights >= 0 in grains.
+
+    Returns
+    -------
+    Relaxation
+        The stable configuration and the avalanche's statistics.
+    """
 
     def cond(state):
         return jnp.any(state[0] >= THRESHOLD)
@@ -84,16 +127,26 @@ def relax_kernel(z: jax.Array) -> Relaxation:
 
 
 def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
-    """Add one grain at each flat index in ``sites`` (in order), relaxing after each.
-
-    ``z``: (B, L, L) stable heights of B independent lattices; ``sites``: (B, n_grains).
+    """Add one grain at each of ``sites`` in order, relaxing after each (pure, unchecked).
 
     One ``while_loop`` runs over events: an event performs a toppling wave on an unstable
     lattice, or adds the next grain to a stable one. Each lattice of the batch goes on to its
-    next grain as soon as its avalanche ends instead of waiting for the longest avalanche of
-    the batch, so a batch costs about (mean duration + 1) x n_grains events. The event is
-    vmapped inside the loop (not the loop over the batch), and an event on a finished lattice
-    is a no-op, so the loop needs no per-lattice masking of its state.
+    next grain as soon as its avalanche ends instead of waiting for the longest avalanche of the
+    batch, so a batch costs about (mean duration + 1) x n_grains events. The event is vmapped
+    inside the loop (not the loop over the batch), and an event on a finished lattice is a
+    no-op, so the loop needs no per-lattice masking of its state.
+
+    Parameters
+    ----------
+    z : jax.Array
+        Shape ``(B, L, L)``, int32: stable heights of ``B`` independent lattices.
+    sites : jax.Array
+        Shape ``(B, n_grains)``, int32: flat indices ``row * L + col`` of the grains.
+
+    Returns
+    -------
+    Drive
+        Batch shape ``(B,)``.
     """
     L = z.shape[-1]
     n = sites.shape[-1]
@@ -203,29 +256,77 @@ def _drive_batched(z, sites):
 
 
 def relax(heights) -> Relaxation:
-    """Relax configuration(s) of shape (..., L, L) with non-negative integer heights.
+    """Relax configurations by toppling until every site is stable.
 
-    Leading axes are independent lattices (vmapped). Returns the stable heights, the per-site
-    toppling counts, and the avalanche's size, area and duration.
+    Parameters
+    ----------
+    heights : array_like
+        Shape ``(..., L, L)``: non-negative integer heights, in grains; leading axes are
+        independent lattices (vmapped).
+
+    Returns
+    -------
+    Relaxation
+        The stable heights, each site's topplings, and the avalanche's size, area and duration.
+
+    Raises
+    ------
+    ValueError
+        If the heights are not a square lattice of non-negative integers.
     """
     z = _as_heights(heights, stable=False)
     return _relax_batched(z, z.ndim - 2)
 
 
 def random_sites(key: jax.Array, L: int, n_grains: int, batch_shape: tuple[int, ...] = ()):
-    """Uniformly random flat drop sites, shape ``batch_shape + (n_grains,)``."""
+    """Uniformly random drop sites.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    L : int
+        Lattice side (>= 1).
+    n_grains : int
+        Grains per lattice (>= 1).
+    batch_shape : tuple of int, optional
+        Leading axes of independent lattices; default none.
+
+    Returns
+    -------
+    jax.Array
+        Shape ``batch_shape + (n_grains,)``, int32 flat indices in ``[0, L^2)``.
+    """
     _check_positive_int("L", L)
     _check_positive_int("n_grains", n_grains)
     return jax.random.randint(key, (*batch_shape, n_grains), 0, L * L, dtype=jnp.int32)
 
 
 def drive(key: jax.Array | None, heights, n_grains: int | None = None, sites=None) -> Drive:
-    """Add grains one at a time to stable configuration(s) ``heights`` (..., L, L).
+    """Add grains one at a time to stable configurations, relaxing after each.
 
-    Grains land on uniformly random sites drawn from ``key`` (``n_grains`` per lattice), or on
-    the given flat indices ``sites`` of shape (..., n_grains) (then ``key`` may be None).
-    Returns the final heights, per-avalanche size/area/duration/site, and per-site activity
-    (number of avalanches in which the site toppled) and total topplings.
+    Parameters
+    ----------
+    key : jax.Array or None
+        The ``jax.random`` key of the drop sites (None when ``sites`` is given).
+    heights : array_like
+        Shape ``(..., L, L)``: stable heights (0 to 3), in grains.
+    n_grains : int, optional
+        Grains per lattice, on uniformly random sites drawn from ``key``.
+    sites : array_like, optional
+        Shape ``(..., n_grains)``: explicit flat drop indices ``row * L + col``.
+
+    Returns
+    -------
+    Drive
+        The final heights, each avalanche's size, area, duration and site, and each site's
+        activity (avalanches in which it toppled) and total topplings.
+
+    Raises
+    ------
+    ValueError
+        If the heights are not stable, neither ``key`` with ``n_grains`` nor ``sites`` is given,
+        or ``sites`` is out of range or mis-shaped.
     """
     z = _as_heights(heights, stable=True)
     L = z.shape[-1]
@@ -251,14 +352,42 @@ def drive(key: jax.Array | None, heights, n_grains: int | None = None, sites=Non
 
 
 def random_stable(key: jax.Array, L: int, batch_shape: tuple[int, ...] = ()) -> jax.Array:
-    """Independent uniform heights in 0..3 (stable, generally not recurrent)."""
+    """Independent uniform stable heights (stable, generally not recurrent).
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    L : int
+        Lattice side (>= 1).
+    batch_shape : tuple of int, optional
+        Leading axes of independent lattices.
+
+    Returns
+    -------
+    jax.Array
+        Shape ``batch_shape + (L, L)``, int32 heights in 0..3.
+    """
     _check_positive_int("L", L)
     return jax.random.randint(key, (*batch_shape, L, L), 0, THRESHOLD, dtype=jnp.int32)
 
 
 def is_recurrent(heights) -> jax.Array:
-    """Dhar's burning test: a stable configuration is recurrent iff adding one grain per edge to
-    the sink (1 on edges, 2 on corners) makes every site topple exactly once."""
+    """Dhar's burning test of recurrence.
+
+    A stable configuration is recurrent if and only if adding one grain per edge to the sink
+    (1 on edges, 2 on corners) makes every site topple exactly once.
+
+    Parameters
+    ----------
+    heights : array_like
+        Shape ``(..., L, L)``: stable heights.
+
+    Returns
+    -------
+    jax.Array
+        Shape ``(...)``, bool.
+    """
     z = _as_heights(heights, stable=True)
     L = z.shape[-1]
     boundary = np.zeros((L, L), np.int32)
@@ -281,7 +410,18 @@ def _check_positive_int(name: str, value) -> None:
 
 
 def toppling_matrix(L: int) -> np.ndarray:
-    """The (L^2, L^2) toppling matrix Delta = 4 I - A of the open L x L lattice."""
+    """The toppling matrix ``Delta = 4 I - A`` of the open ``L x L`` lattice.
+
+    Parameters
+    ----------
+    L : int
+        Lattice side (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(L^2, L^2)``, float64; flat index ``row * L + col``.
+    """
     _check_positive_int("L", L)
     a1 = np.eye(L, k=1) + np.eye(L, k=-1)
     eye = np.eye(L)
@@ -297,8 +437,21 @@ def _sine_modes(L: int):
 
 
 def green_function(L: int) -> np.ndarray:
-    """G = Delta^{-1}, shape (L^2, L^2): G[i, j] is the mean number of topplings at site i per
-    grain added at site j in the stationary state (Dhar's theorem). Flat index = row * L + col."""
+    """The lattice Green function ``G = Delta^-1``.
+
+    ``G[i, j]`` is the mean number of topplings at site ``i`` per grain added at site ``j`` in
+    the stationary state (Dhar's theorem).
+
+    Parameters
+    ----------
+    L : int
+        Lattice side, 1 to 64 (the matrix is dense).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(L^2, L^2)``, float64; flat index ``row * L + col``.
+    """
     _check_positive_int("L", L)
     if L > 64:
         raise ValueError(f"green_function builds a dense (L^2, L^2) matrix; L must be <= 64, got {L}")
@@ -308,8 +461,20 @@ def green_function(L: int) -> np.ndarray:
 
 
 def mean_topplings_per_grain(L: int) -> np.ndarray:
-    """Exact mean topplings of each site per grain dropped uniformly at random, shape (L, L):
-    (1/L^2) sum_j G_ij, computed in O(L^3) with the lattice's sine modes (any L)."""
+    """Exact mean topplings of each site per grain dropped uniformly at random.
+
+    ``(1/L^2) sum_j G_ij``, computed in O(L^3) with the lattice's sine modes (any L).
+
+    Parameters
+    ----------
+    L : int
+        Lattice side (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(L, L)``, float64.
+    """
     _check_positive_int("L", L)
     S, lam = _sine_modes(L)
     ones = np.ones((L, L))
@@ -317,5 +482,16 @@ def mean_topplings_per_grain(L: int) -> np.ndarray:
 
 
 def mean_avalanche_size(L: int) -> float:
-    """Exact mean avalanche size for uniform drops, <s> = (1/L^2) sum_ij G_ij."""
+    """The exact mean avalanche size (topplings per grain) for uniformly random drops.
+
+    Parameters
+    ----------
+    L : int
+        Lattice side (>= 1).
+
+    Returns
+    -------
+    float
+        The mean of ``size`` over grains in the stationary state.
+    """
     return float(mean_topplings_per_grain(L).sum())

@@ -31,10 +31,25 @@ RC = {
 
 
 def use() -> None:
-    """Apply the book's style to matplotlib (idempotent)."""
+    """Apply the book's matplotlib style (idempotent).
+
+    Constrained layout is turned on: it is the book's only layout engine, so never call
+    ``tight_layout`` after this.
+    """
     mpl.rcParams.update(RC)
 
 
 def color(i: int) -> str:
-    """The ``i``-th colour of the palette (wraps around)."""
+    """A colour of the book's palette.
+
+    Parameters
+    ----------
+    i : int
+        Index into Okabe and Ito's colour-blind-safe palette; wraps around after eight.
+
+    Returns
+    -------
+    str
+        The colour as ``"#RRGGBB"``.
+    """
     return PALETTE[i % len(PALETTE)]

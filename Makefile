@@ -49,7 +49,7 @@ book: install  ## execute every chapter at the default scale and build the HTML
 
 lint: install
 	$(BIN)/ruff check lib tests benchmarks chapters _ext tools
-	$(BIN)/ruff format --check lib tests benchmarks _ext tools
+	$(BIN)/ruff format --check lib tests benchmarks chapters _ext tools
 
 notebooks: install  ## paired .ipynb for local Jupyter use (git-ignored)
 	$(BIN)/jupytext --to ipynb $(CHAPTERS)
@@ -82,7 +82,7 @@ book-ci: install
 # figures against the executed notebooks, downloads, internal links; screenshots beside it.
 # `make site-check SITE=_build/html` checks the default build.
 site-check: install
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null || [ -n "$$EMERGENCE_CHROMIUM" ] || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python tools/site_check.py $(SITE)
 
 # The phases one after the other, each timed; at the end, the phase and page times.

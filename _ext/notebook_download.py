@@ -3,11 +3,36 @@
 The chapters are jupytext percent ``.py`` files. MyST-NB writes the executed notebook of every
 chapter to ``_build/jupyter_execute``; sphinx-book-theme copies it next to the page sources only
 for Markdown notebooks. This extension does the same for ``.py`` chapters, so the page's
-download menu offers ``.ipynb`` beside ``.py``.
+download menu offers ``.ipynb`` beside ``.py``, with each cell's printed output merged into
+one stream per cell as the page shows it.
 """
 
 from pathlib import Path
-from shutil import copy2
+
+import nbformat
+
+
+def merge_streams(nb):
+    """Join consecutive outputs of one stream (stdout or stderr) in every code cell, as the
+    page shows them: a cell that printed in a loop otherwise downloads as many small outputs,
+    and some viewers show each one in a box of its own."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        merged = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (
+                out.get("output_type") == "stream"
+                and prev is not None
+                and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")
+            ):
+                prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+            else:
+                merged.append(out)
+        cell["outputs"] = merged
+    return nb
 
 
 def _add_ipynb(app, pagename, templatename, context, doctree):
@@ -18,7 +43,8 @@ def _add_ipynb(app, pagename, templatename, context, doctree):
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    copy2(executed, target)
+    nb = merge_streams(nbformat.read(executed, as_version=4))
+    nbformat.write(nb, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

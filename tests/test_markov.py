@@ -450,3 +450,14 @@ def test_stationary_paths_start_in_pi_and_fill_no_buffer():
         markov.gillespie_stationary(jax.random.key(0), Q, 0, t_max)
     with pytest.raises(ValueError, match="t_max must be a finite time > 0"):
         markov.jump_buffer(Q, -1.0)
+
+
+def test_ratchet_parameters_and_their_generator():
+    R = markov.Ratchet(V=2.5, r=0.3, gamma=1.7, n_sites=4)
+    np.testing.assert_array_equal(R.generator(), markov.flashing_ratchet(2.5, 0.3, 1.7, n_sites=4))
+    assert R.labels == ["0+", "1+", "2+", "3+", "0-", "1-", "2-", "3-"]
+    assert markov.RATCHET == markov.Ratchet(4.0, 1.0, 1.0, 3)
+    with pytest.raises(ValueError, match="gamma must be a finite rate > 0, got 0"):
+        markov.Ratchet(gamma=0)
+    with pytest.raises(ValueError, match="r must be a finite rate >= 0, got -1"):
+        markov.Ratchet(r=-1)

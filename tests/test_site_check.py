@@ -91,3 +91,20 @@ def test_a_result_shown_after_a_semicolon_is_named():
         ("x = 1;  ", [], []),
     )
     assert site_check.unsuppressed_results(nb) == [(0, "az.plot_trace(idata);")]
+
+
+def test_split_streams_are_found_and_the_download_merges_them():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+    import notebook_download
+
+    out = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731
+    nb = _notebook(
+        ("for i in range(2): print(i)", [out("stdout", "0\n"), out("stdout", "1\n")], []),
+        ("print(1); warn()", [out("stdout", "1\n"), out("stderr", "w\n")], []),  # two streams: fine
+        ("f()", [out("stdout", "a\n"), _image(), out("stdout", "b\n")], []),  # a figure between
+    )
+    assert site_check.split_streams(nb) == [(0, "for i in range(2): print(i)")]
+    merged = notebook_download.merge_streams(nb)
+    assert site_check.split_streams(merged) == []
+    assert merged.cells[0].outputs[0]["text"] == "0\n1\n"
+    assert len(merged.cells[2].outputs) == 2 and len(merged.cells[3].outputs) == 3

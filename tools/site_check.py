@@ -30,6 +30,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import sys
@@ -204,6 +205,20 @@ def output_problems(notebook: dict) -> list[str]:
     return problems
 
 
+def split_streams(notebook: dict) -> list[tuple[int, str]]:
+    """Code cells with two consecutive outputs of the same stream: the page merges them, a
+    downloaded notebook should too (some viewers box each piece separately)."""
+    found = []
+    for n, src, outs in shown_code_cells(notebook):
+        pairs = zip(outs, outs[1:], strict=False)
+        if any(
+            a.get("output_type") == b.get("output_type") == "stream" and a.get("name") == b.get("name")
+            for a, b in pairs
+        ):
+            found.append((n, _first_line(src)))
+    return found
+
+
 def image_outputs(notebook: dict) -> int:
     """Image outputs of a notebook's code cells, those the page hides excluded."""
     return sum(_is_image(out) for _, _, outs in shown_code_cells(notebook) for out in outs)
@@ -300,9 +315,12 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
             elif fetch.get(downloads[suffix]) != 200:
                 problems.append(f"download {suffix} answers {fetch.get(downloads[suffix])}")
         if ".ipynb" in downloads and fetch.get(downloads[".ipynb"]) == 200:
-            got = image_outputs(json.loads(fetch.bodies[urldefrag(downloads[".ipynb"])[0]]))
+            downloaded = json.loads(fetch.bodies[urldefrag(downloads[".ipynb"])[0]])
+            got = image_outputs(downloaded)
             if got != expected:
                 problems.append(f"the downloadable .ipynb holds {got} figures, the page {expected}")
+            for n, first in split_streams(downloaded):
+                problems.append(f"the downloadable .ipynb splits the output of cell {n} ({first!r})")
 
     for link in sorted(set(facts["links"])):
         if not link.startswith(base):
@@ -328,7 +346,14 @@ def main(argv=None) -> int:
         help="the executed notebooks of the build (default: SITE/../jupyter_execute)",
     )
     ap.add_argument("--screenshots", type=Path, default=None, help="default: SITE/../screenshots")
-    ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument(
+        "--chromium",
+        default=os.environ.get("EMERGENCE_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("google-chrome")
+        or "/usr/bin/chromium",
+        help="the browser to drive (default: $EMERGENCE_CHROMIUM, chromium, google-chrome)",
+    )
     args = ap.parse_args(argv)
     site = args.site.resolve()
     if not (site / "index.html").exists():

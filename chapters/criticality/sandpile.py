@@ -62,13 +62,19 @@ T_START = time.perf_counter()
 # %%
 SIZES = scale.pick(
     ci=dict(L=(16, 32), lattices=8, windows=2, transient=2, warmup=300, samples=400, chains=2),
-    default=dict(L=(16, 32, 48, 64), lattices=16, windows=4, transient=2, warmup=1000, samples=1000, chains=4),
-    full=dict(L=(20, 40, 80, 160), lattices=64, windows=40, transient=3, warmup=1000, samples=1000, chains=4),
+    default=dict(
+        L=(16, 32, 48, 64), lattices=16, windows=4, transient=2, warmup=1000, samples=1000, chains=4
+    ),
+    full=dict(
+        L=(20, 40, 80, 160), lattices=64, windows=40, transient=3, warmup=1000, samples=1000, chains=4
+    ),
 )
 SIZES
 
 # %%
 key = jax.random.key(2026)
+# one named stream per use: simulation, the two fits and their predictive checks
+k_sim, k_fit_F, k_ppc_F, k_fit_s, k_ppc_s = jax.random.split(key, 5)
 
 # %% [markdown]
 # ## The model
@@ -79,7 +85,7 @@ key = jax.random.key(2026)
 #
 # $$
 # z_i \to z_i - 4, \qquad z_j \to z_j + 1 \quad \text{for each nearest neighbour } j \text{ of } i,
-# $$
+# $$ (toppling-rule)
 #
 # and grains pushed over the edge leave the system (open boundaries). Toppling continues until
 # every site is stable; this cascade is an *avalanche*. For each avalanche we record its
@@ -93,9 +99,9 @@ key = jax.random.key(2026)
 #
 # $$
 # G_{ij} = (\Delta^{-1})_{ij}.
-# $$
+# $$ (green-function)
 #
-# Averaging over uniformly random drops gives each site's mean topplings per grain,
+# Averaging {eq}`green-function` over uniformly random drops gives each site's mean topplings per grain,
 # $m_i = L^{-2}\sum_j G_{ij}$, and the mean avalanche size $\langle s\rangle = \sum_i m_i$,
 # which approaches $0.0351\,L^2$. The library's tests check the kernel against both results,
 # and against the Abelian property: the final state and the per-site toppling counts do not
@@ -115,8 +121,12 @@ key = jax.random.key(2026)
 # `sandpile.drive` adds grains one at a time and relaxes after each, for a batch of independent
 # lattices at once. Starting from random stable heights, we first drive `transient` windows of
 # $L^2$ grains and discard them (the pile must first fill up to its critical state), then
-# record `windows` windows of $L^2$ grains. (Every call drives $L^2$ grains, so the kernel is
-# compiled once per $L$.)
+# record `windows` windows of $L^2$ grains.
+#
+# ```{note}
+# Every call drives $L^2$ grains, so the kernel is compiled once per $L$, not once per call.
+# ```
+
 
 # %%
 def simulate(key, L, lattices, windows, transient):
@@ -142,7 +152,9 @@ def simulate(key, L, lattices, windows, transient):
 runs = {}
 for L in SIZES["L"]:
     t0 = time.perf_counter()
-    runs[L] = simulate(jax.random.fold_in(key, L), L, SIZES["lattices"], SIZES["windows"], SIZES["transient"])
+    runs[L] = simulate(
+        jax.random.fold_in(k_sim, L), L, SIZES["lattices"], SIZES["windows"], SIZES["transient"]
+    )
     print(f"L = {L:3d}: {runs[L]['size'].size:7d} avalanches in {time.perf_counter() - t0:5.1f} s")
 
 # %% [markdown]
@@ -190,6 +202,7 @@ for ax in axes:
 # The size distribution is broad, close to a power law, with a cutoff that moves out with $L$.
 # We plot it with logarithmic bins; the probability density is per unit size.
 
+
 # %%
 def log_binned(values, n_bins=40, lo=1):
     edges = np.unique(np.floor(np.geomspace(lo, values.max() + 1, n_bins)).astype(int))
@@ -203,11 +216,18 @@ for i, (L, r) in enumerate(runs.items()):
     edges, counts = log_binned(s)
     m = counts > 0
     centres = np.sqrt(edges[:-1] * edges[1:])
-    ax.loglog(centres[m], counts[m] / np.diff(edges)[m] / r["size"].size, "o-", color=style.color(i), label=f"L = {L}")
+    ax.loglog(
+        centres[m],
+        counts[m] / np.diff(edges)[m] / r["size"].size,
+        "o-",
+        color=style.color(i),
+        label=f"L = {L}",
+    )
 ax.set_xlabel("avalanche size s (topplings)")
 ax.set_ylabel("P(s) (per unit size, per grain)")
 ax.legend(title="lattice side")
-ax.set_title("Avalanche-size distribution");
+ax.set_title("Avalanche-size distribution")
+plt.show()
 
 # %% [markdown]
 # ### The site-activity distribution
@@ -261,7 +281,8 @@ axes[0].xaxis.set_minor_formatter(NullFormatter())  # less than two decades: no 
 fig.supxlabel(r"$u$: the fraction of the $L^2$ grains whose avalanche reached the site", fontsize=10)
 axes[0].legend()
 axes[0].set_title("log–log: the small-u behaviour")
-axes[1].set_title("log–linear: the large-u cutoff");
+axes[1].set_title("log–linear: the large-u cutoff")
+plt.show()
 
 # %% [markdown]
 # The curves are **not** $\propto u^{-1/2}$: they *rise* at the smallest $u$, are flat over
@@ -281,14 +302,24 @@ axes[1].set_title("log–linear: the large-u cutoff");
 fig, ax = plt.subplots()
 for i, (L, r) in enumerate(runs.items()):
     u = np.sort(r["topplings"].ravel()) / L**2
-    ax.plot(u, np.arange(1, u.size + 1) / u.size, "-", color=style.color(i), label=f"simulated, L = {L}")
+    ax.plot(
+        u, np.arange(1, u.size + 1) / u.size, "-", color=style.color(i), label=f"simulated, L = {L}"
+    )
     m = np.sort(sandpile.mean_topplings_per_grain(L).ravel())
-    ax.step(m, np.arange(1, m.size + 1) / m.size, "--", where="post", color=style.color(i), lw=1,
-            label=f"exact means $m_i$, L = {L}")
+    ax.step(
+        m,
+        np.arange(1, m.size + 1) / m.size,
+        "--",
+        where="post",
+        color=style.color(i),
+        lw=1,
+        label=f"exact means $m_i$, L = {L}",
+    )
 ax.set_xlabel(r"$u = T/L^2$ (topplings of a site per $L^2$ grains, divided by $L^2$)")
 ax.set_ylabel("fraction of sites with activity below u")
 ax.set_title("Topplings per site: simulation vs Dhar's exact means")
-ax.legend();
+ax.legend()
+plt.show()
 
 # %% [markdown]
 # ## Inference
@@ -300,7 +331,7 @@ ax.legend();
 # $$
 # F_L(u) \propto u^{-a} \exp\!\left[-(u/u^*_L)^{\beta}\right], \qquad
 # u^*_L = u^*_{32}\,(L/32)^{-\theta},
-# $$
+# $$ (scaling-function)
 #
 # with small-$u$ exponent $a$ (the seed: $a = 1/2$), crossover $u^*_L$ (the seed: $0.1$ for every
 # $L$) and a shape $\beta$ for the cutoff (the seed's $\exp(-c_3u - c_4u^2)$ lies between
@@ -308,7 +339,7 @@ ax.legend();
 # the seed's form $A^* \propto L^2$ is $\theta = 0$, and $\theta > 0$ means the crossover grows more
 # slowly than $L^2$, which the figure above suggests. ($u^*_{32}$ is the crossover at $L = 32$,
 # a size inside every scale's range.) For each $L$ the discrete distribution of
-# $A = 0, 1, \dots$ is $p_L(A) \propto F_L\big((A + \tfrac12)/L^2\big)$; the same
+# $A = 0, 1, \dots$ is $p_L(A) \propto F_L\big((A + \tfrac12)/L^2\big)$ with $F_L$ of {eq}`scaling-function`; the same
 # $(a, \beta, u^*_{32}, \theta)$ serve every $L$.
 #
 # The data are **counts**: for each lattice and window, the histogram of its $L^2$ site
@@ -327,6 +358,7 @@ ax.legend();
 #
 # The cutoff's position $u^*_{32}$ and sharpness $\beta$ trade off against each other (and against
 # $a$), so NUTS adapts a dense mass matrix rather than a diagonal one.
+
 
 # %%
 def bin_probabilities(a, u_star, beta, L):
@@ -354,10 +386,19 @@ def activity_model(histograms, observe=True):
 
 
 histograms = {L: activity_histograms(r["activity"], L) for L, r in runs.items()}
-nuts_kw = dict(num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
-               progress_bar=SCALE == "full")
-fit_F = inference.run_nuts(jax.random.fold_in(key, 1), NUTS(activity_model, init_strategy=init_to_median, dense_mass=True),
-                           histograms, **nuts_kw, show=["a", "u_star_32", "theta", "beta"])
+nuts_kw = dict(
+    num_warmup=SIZES["warmup"],
+    num_samples=SIZES["samples"],
+    num_chains=SIZES["chains"],
+    progress_bar=SCALE == "full",
+)
+fit_F = inference.run_nuts(
+    k_fit_F,
+    NUTS(activity_model, init_strategy=init_to_median, dense_mass=True),
+    histograms,
+    **nuts_kw,
+    show=["a", "u_star_32", "theta", "beta"],
+)
 
 # %% [markdown]
 # Diagnostics first: no conclusions from chains that have not mixed.
@@ -369,14 +410,19 @@ fit_F = inference.run_nuts(jax.random.fold_in(key, 1), NUTS(activity_model, init
 fit_F
 
 # %% tags=["hide-input"]
-az.plot_trace(fit_F.idata, var_names=["a", "u_star_32", "theta", "beta"], compact=True, figsize=(9, 6.5));
+az.plot_trace(
+    fit_F.idata, var_names=["a", "u_star_32", "theta", "beta"], compact=True, figsize=(9, 6.5)
+)
+plt.show()
 
 # %% [markdown]
 # **Posterior predictive check.** Draws of the fitted model against the observed histograms,
 # summed over replicates, for each $L$: the bands are the 94% predictive interval.
 
 # %%
-pred_F = Predictive(activity_model, inference.thinned(fit_F.samples))(jax.random.fold_in(key, 2), histograms, observe=False)
+pred_F = Predictive(activity_model, inference.thinned(fit_F.samples))(
+    k_ppc_F, histograms, observe=False
+)
 fig, axes = plt.subplots(1, len(histograms), figsize=(3.3 * len(histograms), 3.2))
 for ax, (L, h) in zip(axes, histograms.items(), strict=True):
     edges = activity_edges(L)
@@ -389,7 +435,8 @@ for ax, (L, h) in zip(axes, histograms.items(), strict=True):
     ax.set_xlabel(r"$u = A/L^2$")
     ax.set_xlim(0, 0.11)
 axes[0].set_ylabel("sites per bin (all windows)")
-axes[0].legend();
+axes[0].legend()
+plt.show()
 
 # %% [markdown]
 # The check is informative, not flattering. With $\theta$ free the model places each $L$'s cutoff
@@ -417,7 +464,9 @@ axes[0].legend();
 S_MIN = 10
 
 
-size_hists = {L: log_binned(r["size"][r["size"] >= S_MIN], n_bins=30, lo=S_MIN) for L, r in runs.items()}
+size_hists = {
+    L: log_binned(r["size"][r["size"] >= S_MIN], n_bins=30, lo=S_MIN) for L, r in runs.items()
+}
 
 
 def size_model(size_hists, observe=True):
@@ -432,15 +481,19 @@ def size_model(size_hists, observe=True):
         s_c = jnp.exp(log_sc_ref + D * jnp.log(L / L_ref))
         p = jax.nn.softmax(-tau * jnp.log(s) - s / s_c)
         p_bin = jax.ops.segment_sum(p, np.digitize(s, edges) - 1, num_segments=len(edges) - 1)
-        numpyro.sample(f"sizes_{L}", dist.Multinomial(int(counts.sum()), p_bin), obs=counts if observe else None)
+        numpyro.sample(
+            f"sizes_{L}", dist.Multinomial(int(counts.sum()), p_bin), obs=counts if observe else None
+        )
 
 
-fit_s = inference.run_nuts(jax.random.fold_in(key, 3), NUTS(size_model, init_strategy=init_to_median), size_hists, **nuts_kw)
+fit_s = inference.run_nuts(
+    k_fit_s, NUTS(size_model, init_strategy=init_to_median), size_hists, **nuts_kw
+)
 fit_s
 
 # %%
 post_s = fit_s.samples
-pred_s = Predictive(size_model, inference.thinned(post_s))(jax.random.fold_in(key, 4), size_hists, observe=False)
+pred_s = Predictive(size_model, inference.thinned(post_s))(k_ppc_s, size_hists, observe=False)
 fig, ax = plt.subplots()
 for i, (L, (edges, counts)) in enumerate(size_hists.items()):
     centres = np.sqrt(edges[:-1] * edges[1:])
@@ -494,38 +547,71 @@ PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian
 post_F = fit_F.samples
 # the numbers the prose above quotes
 prose.glue(
-    a_mean=post_F["a"].mean(), a_std=post_F["a"].std(),
-    u_star_mean=post_F["u_star_32"].mean(), u_star_std=post_F["u_star_32"].std(),
-    theta_mean=post_F["theta"].mean(), theta_std=post_F["theta"].std(),
-    tau_mean=post_s["tau"].mean(), tau_std=post_s["tau"].std(),
-    L_max=max(SIZES["L"]), D2tau_mean=D2tau.mean(),
+    a_mean=post_F["a"].mean(),
+    a_std=post_F["a"].std(),
+    u_star_mean=post_F["u_star_32"].mean(),
+    u_star_std=post_F["u_star_32"].std(),
+    theta_mean=post_F["theta"].mean(),
+    theta_std=post_F["theta"].std(),
+    tau_mean=post_s["tau"].mean(),
+    tau_std=post_s["tau"].std(),
+    L_max=max(SIZES["L"]),
+    D2tau_mean=D2tau.mean(),
 )
 
 claims.check(
-    claims.Claim("criticality/sandpile", PAPER, "small-u exponent a of F(u) ~ u^-a", 0.5, tolerance=0.1,
-                 note="A = avalanches in which the site topples, per L^2 uniform grains"),
-    post_F["a"], expect="not reproduced",
+    claims.Claim(
+        "criticality/sandpile",
+        PAPER,
+        "small-u exponent a of F(u) ~ u^-a",
+        0.5,
+        tolerance=0.1,
+        note="A = avalanches in which the site topples, per L^2 uniform grains",
+    ),
+    post_F["a"],
+    expect="not reproduced",
 )
 
 # %%
 claims.check(
-    claims.Claim("criticality/sandpile", PAPER, "crossover u* = A*/L^2 at L = 32", 0.1, interval=(0.05, 0.15),
-                 note="'A* ~ 0.1 L^2' read to one significant figure"),
-    post_F["u_star_32"], expect="reproduced",
+    claims.Claim(
+        "criticality/sandpile",
+        PAPER,
+        "crossover u* = A*/L^2 at L = 32",
+        0.1,
+        interval=(0.05, 0.15),
+        note="'A* ~ 0.1 L^2' read to one significant figure",
+    ),
+    post_F["u_star_32"],
+    expect="reproduced",
 )
 
 # %%
 claims.check(
-    claims.Claim("criticality/sandpile", PAPER, "crossover scaling theta in A* ~ L^(2 - theta)", 0.0, tolerance=0.1,
-                 note="the seed's collapse in A/L^2 is theta = 0"),
-    post_F["theta"], expect="not reproduced",
+    claims.Claim(
+        "criticality/sandpile",
+        PAPER,
+        "crossover scaling theta in A* ~ L^(2 - theta)",
+        0.0,
+        tolerance=0.1,
+        note="the seed's collapse in A/L^2 is theta = 0",
+    ),
+    post_F["theta"],
+    expect="not reproduced",
 )
 
 # %%
 claims.check(
-    claims.Claim("criticality/sandpile", "avalanche-size exponent (BTW literature)", "avalanche-size exponent tau_s",
-                 1.28, interval=(1.25, 1.31), note="reported tau_s ~ 1.27-1.29; BTW sizes are multiscaling"),
-    post_s["tau"], expect="not reproduced",
+    claims.Claim(
+        "criticality/sandpile",
+        "avalanche-size exponent (BTW literature)",
+        "avalanche-size exponent tau_s",
+        1.28,
+        interval=(1.25, 1.31),
+        note="reported tau_s ~ 1.27-1.29; BTW sizes are multiscaling",
+    ),
+    post_s["tau"],
+    expect="not reproduced",
 )
 
 # %%

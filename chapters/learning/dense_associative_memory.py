@@ -47,7 +47,9 @@ from pathlib import Path
 
 import numpyro
 
-numpyro.set_host_device_count(min(4, os.cpu_count() or 1))  # CPU devices for parallel chains, before JAX starts
+numpyro.set_host_device_count(
+    min(4, os.cpu_count() or 1)
+)  # CPU devices for parallel chains, before JAX starts
 
 import jax
 import jax.numpy as jnp
@@ -60,7 +62,7 @@ from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, init_to_median
 from sklearn.datasets import load_digits
 
-from emergence import claims, data, hopfield, inference, prose, scale, style
+from emergence import claims, data, hopfield, inference, prose, scale, streams, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -74,17 +76,43 @@ T_START = time.perf_counter()
 
 # %%
 SIZES = scale.pick(
-    ci=dict(p3_N=(20, 40, 80), p4_N=(20, 40), factors=np.geomspace(0.25, 2.5, 7), dense_trials=12,
-            digit_trials=1, warmup=300, samples=800, chains=2),
-    default=dict(p3_N=(20, 40, 80, 160), p4_N=(20, 40, 60), factors=np.geomspace(0.15, 4.0, 12), dense_trials=32,
-                 digit_trials=8, warmup=1000, samples=1000, chains=4),
-    full=dict(p3_N=(20, 40, 80, 160, 320), p4_N=(20, 40, 60, 80, 120), factors=np.geomspace(0.15, 4.0, 12),
-              dense_trials=64, digit_trials=32, warmup=1000, samples=1000, chains=4),
+    ci=dict(
+        p3_N=(20, 40, 80),
+        p4_N=(20, 40),
+        factors=np.geomspace(0.25, 2.5, 7),
+        dense_trials=12,
+        digit_trials=1,
+        warmup=300,
+        samples=800,
+        chains=2,
+    ),
+    default=dict(
+        p3_N=(20, 40, 80, 160),
+        p4_N=(20, 40, 60),
+        factors=np.geomspace(0.15, 4.0, 12),
+        dense_trials=32,
+        digit_trials=8,
+        warmup=1000,
+        samples=1000,
+        chains=4,
+    ),
+    full=dict(
+        p3_N=(20, 40, 80, 160, 320),
+        p4_N=(20, 40, 60, 80, 120),
+        factors=np.geomspace(0.15, 4.0, 12),
+        dense_trials=64,
+        digit_trials=32,
+        warmup=1000,
+        samples=1000,
+        chains=4,
+    ),
 )
 {k: v for k, v in SIZES.items() if k != "factors"}
 
 # %%
 key = jax.random.key(2026)
+# one named stream per use
+k_scan, k_overlaps, k_random, k_corrupt, k_recall, k_fit, k_ppc = jax.random.split(key, 7)
 EXPERIMENT = hopfield.CAPACITY  # shared with the large-run script, recorded in its data
 FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state: 5%
 MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed point
@@ -104,7 +132,7 @@ MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed poi
 # $$
 # K_c \approx \frac{\binom{N-1}{P-1}}{z_N^2} \;\simeq\; \frac{N^{P-1}}{2\,(P-1)!\,\ln N}
 # \qquad (N \to \infty),
-# $$
+# $$ (dense-snr)
 #
 # (`hopfield.snr_capacity(N, P)`). For $P = 2$ it is the classical $N/(2\ln N)$ for error-free
 # recall, far below $0.138\,N$, which allows a few per cent of errors. The logarithm matters
@@ -125,6 +153,7 @@ MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed poi
 # rather than as $2\ln N$, which it approaches only slowly ($z_N^2/2\ln N$ is 0.55 at $N = 20$
 # and 0.74 at $N = 1000$).
 
+
 # %%
 def dense_loads(N, P, factors=SIZES["factors"]):
     return np.unique(np.maximum(1, np.round(factors * hopfield.snr_capacity(N, P))).astype(int))
@@ -133,8 +162,14 @@ def dense_loads(N, P, factors=SIZES["factors"]):
 dense = {}
 for P in (3, 4):
     t0 = time.perf_counter()
-    dense[P] = hopfield.capacity_scan(jax.random.fold_in(key, P), P, {N: dense_loads(N, P) for N in SIZES[f"p{P}_N"]},
-                                        SIZES["dense_trials"], FLIP, sweeps=MAX_SWEEPS)
+    dense[P] = hopfield.capacity_scan(
+        jax.random.fold_in(k_scan, P),
+        P,
+        {N: dense_loads(N, P) for N in SIZES[f"p{P}_N"]},
+        SIZES["dense_trials"],
+        FLIP,
+        sweeps=MAX_SWEEPS,
+    )
     print(f"P = {P}: {time.perf_counter() - t0:.1f} s, {hopfield.summarize(dense[P])}")
 
 # %% [markdown]
@@ -151,9 +186,16 @@ fig, axes = plt.subplots(2, 2, figsize=(10, 6.4))
 for col, P in enumerate((3, 4)):
     for c, (N, r) in enumerate(dense[P].items()):
         frac = (r.overlap == 1.0).mean(1)
-        axes[0, col].semilogx(r.n_patterns / N ** (P - 1), frac, "o-", color=style.color(c), label=f"N = {N}")
-        axes[1, col].semilogx(r.n_patterns / hopfield.snr_capacity(N, P), frac, "o-", color=style.color(c),
-                              label=f"N = {N}")
+        axes[0, col].semilogx(
+            r.n_patterns / N ** (P - 1), frac, "o-", color=style.color(c), label=f"N = {N}"
+        )
+        axes[1, col].semilogx(
+            r.n_patterns / hopfield.snr_capacity(N, P),
+            frac,
+            "o-",
+            color=style.color(c),
+            label=f"N = {N}",
+        )
     axes[0, col].set_xlabel(rf"$K / N^{{{P - 1}}}$")
     axes[1, col].set_xlabel(r"$K / K_{\mathrm{SNR}}(N)$, the signal-to-noise capacity")
     axes[1, col].set_xticks([0.3, 1, 3], ["0.3", "1", "3"])
@@ -181,10 +223,13 @@ ink = (patterns_digits == 1).mean()
 first100 = patterns_digits[:100].astype(float)
 q = first100 @ first100.T / N_D
 off = np.abs(q[~np.eye(100, dtype=bool)])
-rand100 = np.asarray(hopfield.random_patterns(jax.random.fold_in(key, 64), 100, N_D), float)
+rand100 = np.asarray(hopfield.random_patterns(k_overlaps, 100, N_D), float)
 q_rand = np.abs((rand100 @ rand100.T / N_D)[~np.eye(100, dtype=bool)])
-print(f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patterns {off.mean():.2f}\n"
-      f"(random patterns: {q_rand.mean():.2f}, about sqrt(2/(pi N)) = {np.sqrt(2 / np.pi / N_D):.2f})")
+print(
+    f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patterns {off.mean():.2f}\n"
+    f"(random patterns: {q_rand.mean():.2f}, about sqrt(2/(pi N)) = {np.sqrt(2 / np.pi / N_D):.2f})"
+)
+prose.glue(digit_overlap=off.mean())
 
 # %% [markdown]
 # We store the first $K$ images of the data set (the digits 0 to 9, then 0 to 9 again, and so
@@ -198,41 +243,63 @@ print(f"fraction of ink pixels: {ink:.2f}; mean |overlap| between two digit patt
 FLIP_DIGITS = 0.1
 K_DIGITS = np.array([2, 5, 10, 20, 50, 100])
 K_MAX = K_DIGITS.max()
-sources = np.stack([patterns_digits[:K_MAX],
-                    np.asarray(hopfield.random_patterns(jax.random.fold_in(key, 65), K_MAX, N_D))])
+sources = np.stack(
+    [
+        patterns_digits[:K_MAX],
+        np.asarray(hopfield.random_patterns(k_random, K_MAX, N_D)),
+    ]
+)
 batch = (2, K_DIGITS.size, K_MAX, SIZES["digit_trials"])  # (source, load, target pattern, trial)
 targets = np.broadcast_to(sources[:, None, :, None, :], batch + (N_D,))
-starts = np.asarray(hopfield.corrupt(jax.random.fold_in(key, 66), targets, FLIP_DIGITS))
+starts = np.asarray(hopfield.corrupt(k_corrupt, targets, FLIP_DIGITS))
 stored = np.broadcast_to(sources[:, None, None, None], batch + (K_MAX, N_D))
 n_stored = np.broadcast_to(K_DIGITS[None, :, None, None], batch)
 held = np.arange(K_MAX)[:, None] < K_DIGITS  # (target, load): is the target among the stored?
 recall, final = {}, {}
 for P in (2, 3, 4):
     t0 = time.perf_counter()
-    r = hopfield.retrieve(jax.random.fold_in(key, 67 + P), stored, starts, P, n_stored=n_stored)
+    r = hopfield.retrieve(jax.random.fold_in(k_recall, P), stored, starts, P, n_stored=n_stored)
     final[P] = np.asarray(r.state)
     exact = np.all(final[P] == targets, axis=-1)  # (source, load, target, trial)
-    recall[P] = np.array([[exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)] for s in range(2)])
+    recall[P] = np.array(
+        [[exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)] for s in range(2)]
+    )
     print(f"P = {P}: {time.perf_counter() - t0:4.1f} s")
 
 # %% tags=["hide-input"]
 fig, ax = plt.subplots()
 for c, P in enumerate((2, 3, 4)):
     # markers shrink with P, so that curves lying exactly on top of each other stay visible
-    ax.semilogx(K_DIGITS, recall[P][0], "o-", color=style.color(c), ms=7 - 2 * c, label=f"digits, P = {P}")
-    ax.semilogx(K_DIGITS, recall[P][1], "s--", color=style.color(c), ms=7 - 2 * c, alpha=0.6, label=f"random, P = {P}")
-same = [(src, P, Q) for src in (0, 1) for P, Q in ((2, 3), (2, 4), (3, 4)) if np.array_equal(recall[P][src], recall[Q][src])]
+    ax.semilogx(
+        K_DIGITS, recall[P][0], "o-", color=style.color(c), ms=7 - 2 * c, label=f"digits, P = {P}"
+    )
+    ax.semilogx(
+        K_DIGITS,
+        recall[P][1],
+        "s--",
+        color=style.color(c),
+        ms=7 - 2 * c,
+        alpha=0.6,
+        label=f"random, P = {P}",
+    )
+same = [
+    (src, P, Q)
+    for src in (0, 1)
+    for P, Q in ((2, 3), (2, 4), (3, 4))
+    if np.array_equal(recall[P][src], recall[Q][src])
+]
 ax.set_xlabel(f"patterns stored K (N = {N_D} neurons)")
 ax.set_ylabel("fraction of stored patterns recalled exactly")
 ax.set_title(f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns")
 note = "; ".join(f"{('digits', 'random')[src]}, P = {P} and {Q}: identical" for src, P, Q in same)
-ax.legend(ncol=2, title=note or None, title_fontsize=8);
+ax.legend(ncol=2, title=note or None, title_fontsize=8)
+plt.show()
 
 # %% [markdown]
 # Random patterns (dashed) are recalled perfectly up to $K = 100 > N$ by both dense networks,
 # while Hopfield's network fails between $K = 10$ and $20$, i.e. near $0.15$–$0.3\,N$ at this
 # small $N$. Digits (solid) are a different story: with $P = 2$ not even five of them can be
-# recalled exactly, because every digit pattern overlaps every other by about $0.5$ (the
+# recalled exactly, because two digit patterns overlap by {glue:text}`digit_overlap:.2f` on average (the
 # shared paper), and those overlaps add up coherently instead of averaging out. Higher orders
 # raise each overlap to the power $P - 1$, which suppresses the cross-talk from dissimilar
 # patterns: $P = 3$ holds five digits, $P = 4$ most of ten, and both fail at twenty, where
@@ -260,7 +327,8 @@ for i, (name, imgs) in enumerate(rows.items()):
                 sp.set_color(style.color(2) if ok else style.color(1))
                 sp.set_linewidth(2.5)
     axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not");
+fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not")
+plt.show()
 
 # %% [markdown]
 # ## Inference: the capacity exponent
@@ -290,7 +358,7 @@ runs_dense = [dense] + ([{P: big[P] for P in (3, 4)}] if big is not None else []
 # $$
 # \Pr(\text{exact recall} \mid K, N) = \Phi\!\left(\frac{\log K_c(N) - \log K}{w(N)}\right),
 # \qquad w(N) = w_0\,(N/N_0)^{-\omega}, \qquad N_0 = 40,
-# $$
+# $$ (dense-probit)
 #
 # and we compare three models of $K_c(N)$, each with a free exponent $\gamma$:
 #
@@ -298,7 +366,7 @@ runs_dense = [dense] + ([{P: big[P] for P in (3, 4)}] if big is not None else []
 # - **with the logarithm**: $K_c = c\,(N/N_0)^{\gamma - (P-1)}\,\dfrac{\binom{N-1}{P-1}/2\ln N}
 #   {\binom{N_0-1}{P-1}/2\ln N_0}$, the signal-to-noise estimate's leading $N$-dependence (its
 #   binomial tends to $N^{P-1}/(P-1)!$) times a free power of $N$;
-# - **signal-to-noise form**: the same with $2\ln N$ replaced by $z_N^2$, the median of the
+# - **signal-to-noise form**: the same with $2\ln N$ replaced by $z_N^2$ as in {eq}`dense-snr`, the median of the
 #   largest of $N$ Gaussians squared, which is what the estimate really asks for at finite $N$
 #   (`hopfield.snr_capacity`).
 #
@@ -320,9 +388,17 @@ MODELS = ("naive power law", "with ln N", "signal-to-noise form")
 
 
 def dense_counts(runs):
-    rows = [(i, P, N, K, int(ok), r.overlap.shape[1]) for i, dense in enumerate(runs) for P in ORDERS
-            for N, r in dense[P].items() for K, ok in zip(r.n_patterns, (r.overlap == 1.0).sum(1), strict=True)]
-    return {k: np.array(v) for k, v in zip(("ds", "P", "N", "K", "s", "n"), zip(*rows, strict=True), strict=True)}
+    rows = [
+        (i, P, N, K, int(ok), r.overlap.shape[1])
+        for i, dense in enumerate(runs)
+        for P in ORDERS
+        for N, r in dense[P].items()
+        for K, ok in zip(r.n_patterns, (r.overlap == 1.0).sum(1), strict=True)
+    ]
+    return {
+        k: np.array(v)
+        for k, v in zip(("ds", "P", "N", "K", "s", "n"), zip(*rows, strict=True), strict=True)
+    }
 
 
 def log_shape(N, P, threshold):
@@ -330,7 +406,10 @@ def log_shape(N, P, threshold):
     out = np.zeros(N.shape)
     for order in ORDERS:
         m = P == order
-        out[m] = np.log(hopfield.snr_capacity(N[m], order, threshold) / hopfield.snr_capacity(N0_DENSE, order, threshold))
+        out[m] = np.log(
+            hopfield.snr_capacity(N[m], order, threshold)
+            / hopfield.snr_capacity(N0_DENSE, order, threshold)
+        )
     return out - (P - 1) * np.log(N / N0_DENSE)
 
 
@@ -339,18 +418,27 @@ def recall_prob(theta, ds, P, N, K):
     parameter to an array (..., data set, model, order), with any leading draw axes."""
     order = (P == 4).astype(int)  # index 0: P = 3, 1: P = 4
     x = np.log(N / N0_DENSE)
-    shape = np.stack([np.zeros_like(x), log_shape(N, P, "asymptotic"), log_shape(N, P, "median")])  # (model, data)
-    g, c, w, om = (jnp.swapaxes(theta[k], -2, -3)[..., ds, order] for k in ("gamma", "log_c", "w0", "omega"))
+    shape = np.stack(
+        [np.zeros_like(x), log_shape(N, P, "asymptotic"), log_shape(N, P, "median")]
+    )  # (model, data)
+    g, c, w, om = (
+        jnp.swapaxes(theta[k], -2, -3)[..., ds, order] for k in ("gamma", "log_c", "w0", "omega")
+    )
     return ndtr((c + g * x + shape - np.log(K)) / (w * jnp.exp(-om * x)))  # (..., model, data)
 
 
 def exponent_model(ds, P, N, K, n, s=None):
-    with (numpyro.plate("dataset", ds.max() + 1, dim=-3), numpyro.plate("model", len(MODELS), dim=-2),
-          numpyro.plate("order", len(ORDERS), dim=-1)):
-        theta = {"gamma": numpyro.sample("gamma", dist.Normal(1.0, 2.0)),
-                 "log_c": numpyro.sample("log_c", dist.Normal(5.0, 3.0)),
-                 "w0": numpyro.sample("w0", dist.HalfNormal(1.0)),
-                 "omega": numpyro.sample("omega", dist.Normal(0.5, 0.5))}
+    with (
+        numpyro.plate("dataset", ds.max() + 1, dim=-3),
+        numpyro.plate("model", len(MODELS), dim=-2),
+        numpyro.plate("order", len(ORDERS), dim=-1),
+    ):
+        theta = {
+            "gamma": numpyro.sample("gamma", dist.Normal(1.0, 2.0)),
+            "log_c": numpyro.sample("log_c", dist.Normal(5.0, 3.0)),
+            "w0": numpyro.sample("w0", dist.HalfNormal(1.0)),
+            "omega": numpyro.sample("omega", dist.Normal(0.5, 0.5)),
+        }
     p = recall_prob(theta, ds, P, N, K)
     with numpyro.plate("model_", len(MODELS), dim=-2), numpyro.plate("data", len(N), dim=-1):
         numpyro.sample("s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s)
@@ -358,9 +446,15 @@ def exponent_model(ds, P, N, K, n, s=None):
 
 dd = dense_counts(runs_dense)
 # one chain per CPU device when there are enough of them (set in the first cell)
-fit_d = inference.run_nuts(jax.random.fold_in(key, 200), NUTS(exponent_model, init_strategy=init_to_median), **dd,
-                           num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
-                           show=["gamma"])
+fit_d = inference.run_nuts(
+    k_fit,
+    NUTS(exponent_model, init_strategy=init_to_median),
+    **dd,
+    num_warmup=SIZES["warmup"],
+    num_samples=SIZES["samples"],
+    num_chains=SIZES["chains"],
+    show=["gamma"],
+)
 fit_d
 
 # %% [markdown]
@@ -368,32 +462,48 @@ fit_d
 # data set, has $\hat R \le 1.01$ and at least 100 effective draws per chain in the bulk and the
 # tails.
 #
-# The three models read the same data very differently. For $P = 3$ the naive power law
-# reports $\gamma \approx 1.7$, well below 2; the leading logarithm recovers most of the
-# deficit ($\approx 1.9$) and the finite-$N$ signal-to-noise form all of it ($\approx 2.0$).
-# Between $N = 20$ and $160$, $z_N^2$ grows by a factor of 2, which a fit without it must absorb
-# into the exponent. For $P = 4$ the naive fit lands near 3 by a coincidence of two small-$N$
-# effects: the missing logarithm lowers the apparent exponent, and $\binom{N-1}{3}$, which grows
-# faster than $N^3$ at $N \le 80$, raises it; the signal-to-noise form, which removes both,
-# overshoots slightly ($\approx 3.16$), a sign that the one-step estimate does not capture all
-# of the finite-size behaviour of the dynamics.
+# The three models read the same data very differently. On the shipped run (its numbers do
+# not depend on the scale the page was built at), for $P = 3$ the naive power law reports
+# $\gamma =$ {glue:text}`big_3_m0:.2f`, well below 2; the leading logarithm recovers most of
+# the deficit ({glue:text}`big_3_m1:.2f`) and the finite-$N$ signal-to-noise form
+# {eq}`dense-snr` nearly all of it ({glue:text}`big_3_m2:.2f`). Between $N = 20$ and $160$,
+# $z_N^2$ grows by a factor of 2, which a fit without it must absorb into the exponent. For
+# $P = 4$ the naive fit lands near 3 ({glue:text}`big_4_m0:.2f`) by a coincidence of two
+# small-$N$ effects: the missing logarithm lowers the apparent exponent, and $\binom{N-1}{3}$,
+# which grows faster than $N^3$ at $N \le 80$, raises it; the signal-to-noise form, which
+# removes both, overshoots ({glue:text}`big_4_m2:.2f`), a sign that the one-step estimate does
+# not capture all of the finite-size behaviour of the dynamics.
 
 # %%
 post_d = fit_d.samples
-fig, axes = plt.subplots(len(DATASETS), 2, figsize=(10, 3.1 * len(DATASETS) + 0.5), squeeze=False, layout="constrained")
+fig, axes = plt.subplots(
+    len(DATASETS), 2, figsize=(10, 3.1 * len(DATASETS) + 0.5), squeeze=False, layout="constrained"
+)
 for i, name in enumerate(DATASETS):
     for j, P in enumerate(ORDERS):
         ax = axes[i, j]
         Ns_ij = np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)])
         for k, (model, ls) in enumerate(zip(MODELS, ("-", "--", "-"), strict=True)):
             g = np.asarray(post_d["gamma"][:, i, k, j])
-            ax.hist(g, bins=50, density=True, histtype="step", lw=1.8, ls=ls, color=style.color(k), label=model)
-            print(f"{name}, P = {P}, N = {Ns_ij.min()}-{Ns_ij.max()}, {model:21s}: gamma = {g.mean():.2f} ± {g.std():.2f}")
+            ax.hist(
+                g,
+                bins=50,
+                density=True,
+                histtype="step",
+                lw=1.8,
+                ls=ls,
+                color=style.color(k),
+                label=model,
+            )
+            print(
+                f"{name}, P = {P}, N = {Ns_ij.min()}-{Ns_ij.max()}, {model:21s}: gamma = {g.mean():.2f} ± {g.std():.2f}"
+            )
         ax.axvline(P - 1, color="k", ls=":", lw=1.2, label="theory: P − 1")
         ax.set_xlabel(r"capacity exponent $\gamma$")
         ax.set_ylabel("posterior density")
         ax.set_title(f"{name}: P = {P}, N = {Ns_ij.min()}–{Ns_ij.max()}", fontsize=10)
-fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4);
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+plt.show()
 
 # %% [markdown]
 # **Posterior predictive check** of the signal-to-noise model (the one the claim check uses):
@@ -404,29 +514,26 @@ fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", 
 # %%
 draws = inference.thinned(post_d, 200)
 # compiled once, rather than run one small operation at a time; model index 2: signal-to-noise form
-p_rep = np.asarray(jax.jit(lambda th: recall_prob(th, dd["ds"], dd["P"], dd["N"], dd["K"]))(draws))[:, 2]
-frac_rep = np.random.default_rng(201).binomial(dd["n"], p_rep) / dd["n"]
+p_rep = np.asarray(jax.jit(lambda th: recall_prob(th, dd["ds"], dd["P"], dd["N"], dd["K"]))(draws))[
+    :, 2
+]
+frac_rep = streams.numpy_rng(k_ppc).binomial(dd["n"], p_rep) / dd["n"]
 groups = [(i, P) for i in range(len(DATASETS)) for P in ORDERS]
-n_cols = max(np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)]).size for i, P in groups)
-fig, axes = plt.subplots(len(groups), n_cols, figsize=(2.2 * n_cols + 0.6, 2.3 * len(groups)), sharey=True,
-                         squeeze=False)
-for row, (i, P) in enumerate(groups):
-    g = (dd["ds"] == i) & (dd["P"] == P)
-    Ns = np.unique(dd["N"][g])
-    for col, ax in enumerate(axes[row]):
-        if col >= Ns.size:
-            ax.axis("off")
-            continue
-        m = g & (dd["N"] == Ns[col])
+sizes = [np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)]) for i, P in groups]
+fig, panels = style.panel_grid([Ns.size for Ns in sizes], sharey=True)
+for (i, P), axes_g, Ns in zip(groups, panels, sizes, strict=True):
+    for ax, N in zip(axes_g, Ns, strict=True):
+        m = (dd["ds"] == i) & (dd["P"] == P) & (dd["N"] == N)
         lo, hi = np.quantile(frac_rep[:, m], [0.03, 0.97], axis=0)
         ax.fill_between(dd["K"][m], lo, hi, alpha=0.35, label="94% predictive")
         ax.plot(dd["K"][m], dd["s"][m] / dd["n"][m], "ko", ms=3, label="observed")
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_title(f"{DATASETS[i]}, P = {P}, N = {Ns[col]}", fontsize=9)
+        ax.set_title(f"{DATASETS[i]}, P = {P}, N = {N}", fontsize=9)
         ax.set_xlabel("patterns K")
-    axes[row, 0].set_ylabel("fraction recalled")
-axes[0, 0].legend(fontsize=7);
+    axes_g[0].set_ylabel("fraction recalled")
+fig.legend(*panels[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
+plt.show()
 
 # %% [markdown]
 # ## Claim check
@@ -438,40 +545,67 @@ axes[0, 0].legend(fontsize=7);
 #
 # **The dense capacity exponent, $K_c \propto N^{P-1}$ up to the logarithm**, for $P = 3$ and
 # $P = 4$, from the signal-to-noise model. Region: $P - 1$ within 10% ($2 \pm 0.2$,
-# $3 \pm 0.3$). *Reproduced* at `default` and in the shipped run; *inconclusive* at `ci`,
-# whose few small networks (12 per load) leave $\gamma$ too uncertain to decide. This build's
+# $3 \pm 0.3$). In the shipped run both are *reproduced*; at `ci` both are *inconclusive*,
+# since its few small networks (12 per load) leave $\gamma$ too uncertain to decide. At
+# `default`, $P = 3$ is *reproduced* and $P = 4$ is *inconclusive*: the overshoot discussed
+# above puts the posterior mean near 3.2, and the upper end of its 94% interval near the
+# region's edge at 3.3. Which side of the edge it falls on depends on the random draw: with
+# this page's seed it falls outside; we reran the `default` section with four other draws of
+# the random numbers and found the interval inside the region for two and poking out for two
+# (posterior means 3.11 to 3.29, sd 0.07), so the `default` verdict for $P = 4$ is best read as "on the
+# edge", and the shipped run's, with larger networks, as the answer. This build's
 # posteriors: $\gamma =$ {glue:text}`run_3:.2f` $\pm$ {glue:text}`run_3_sd:.2f` for $P = 3$
 # ($N \le$ {glue:text}`run_3_N:.0f`) and {glue:text}`run_4:.2f` $\pm$ {glue:text}`run_4_sd:.2f`
 # for $P = 4$ ($N \le$ {glue:text}`run_4_N:.0f`); the shipped run's: {glue:text}`big_3:.2f`
 # $\pm$ {glue:text}`big_3_sd:.2f` ($N \le$ {glue:text}`big_3_N:.0f`) and
 # {glue:text}`big_4:.2f` $\pm$ {glue:text}`big_4_sd:.2f` ($N \le$ {glue:text}`big_4_N:.0f`).
-# $P = 4$ comes out above 3, the overshoot discussed above. The `full`
-# scale's verdicts are stated as *reproduced* but have not been run. Without the logarithm the
-# same data give $\gamma \approx 1.7$ for $P = 3$ (at `default`): the naive fit would have called
-# that claim *not reproduced*.
+# The `full` scale's verdicts are stated as *reproduced* but have not been run. Without the
+# logarithm the shipped data give $\gamma =$ {glue:text}`big_3_m0:.2f` for $P = 3$: the naive
+# fit would have called that claim *not reproduced*.
 
 # %%
 PAPER_DENSE = "Replica symmetry breaking in dense neural networks"
 
 
 def gamma_claim(P, label):
-    return claims.Claim("learning/dense_associative_memory", PAPER_DENSE, f"dense capacity exponent (P = {P}), {label}",
-                        P - 1, tolerance=0.1 * (P - 1), note="K_c ~ N^(gamma - P + 1) binom(N-1, P-1) / z_N^2, exact recall")
+    return claims.Claim(
+        "learning/dense_associative_memory",
+        PAPER_DENSE,
+        f"dense capacity exponent (P = {P}), {label}",
+        P - 1,
+        tolerance=0.1 * (P - 1),
+        note="K_c ~ N^(gamma - P + 1) binom(N-1, P-1) / z_N^2, exact recall",
+    )
 
 
+# P = 4 at `default` sits on the region's edge: see the prose above
+EXPECT_RUN = {
+    3: {"ci": "inconclusive", "default": "reproduced", "full": "reproduced"},
+    4: {"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"},
+}
 for j, P in enumerate(ORDERS):
-    v = claims.check(gamma_claim(P, "this run"), np.asarray(post_d["gamma"][:, 0, 2, j]),
-                     expect={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"})
+    v = claims.check(
+        gamma_claim(P, "this run"),
+        np.asarray(post_d["gamma"][:, 0, 2, j]),
+        expect=EXPECT_RUN[P],
+    )
     display(v)
     prose.glue(**{f"run_{P}": v.mean, f"run_{P}_sd": v.sd, f"run_{P}_N": max(runs_dense[0][P])})
 
 # %%
 if big is not None:
     for j, P in enumerate(ORDERS):
-        v = claims.check(gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
-                         np.asarray(post_d["gamma"][:, 1, 2, j]), expect="reproduced")
+        v = claims.check(
+            gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
+            np.asarray(post_d["gamma"][:, 1, 2, j]),
+            expect="reproduced",
+        )
         display(v)
         prose.glue(**{f"big_{P}": v.mean, f"big_{P}_sd": v.sd, f"big_{P}_N": max(runs_dense[1][P])})
+        # the three models' exponents on the shipped run, which the model comparison quotes
+        prose.glue(
+            **{f"big_{P}_m{k}": np.mean(post_d["gamma"][:, 1, k, j]) for k in range(len(MODELS))}
+        )
 
 # %%
 print(f"section ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")

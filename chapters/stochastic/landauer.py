@@ -51,8 +51,9 @@ import numpyro
 import numpyro.distributions as dist
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, init_to_median
+from scipy.special import xlogy
 
-from emergence import claims, data, inference, langevin, prose, scale, style
+from emergence import claims, data, inference, langevin, prose, scale, streams, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -66,18 +67,43 @@ T_START = time.perf_counter()
 
 # %%
 SIZES = scale.pick(
-    ci=dict(taus=(1, 2, 4, 8, 16, 32, 64), trajectories=2000, tilts=(0, 0.5, 1, 1.5, 2, 3, 6), tilt_tau=16,
-            tilt_trajectories=1000, warmup=500, samples=800, chains=2),
-    default=dict(taus=(1, 2, 4, 8, 16, 32, 64, 128, 256), trajectories=20000, tilts=(0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 6),
-                 tilt_tau=64, tilt_trajectories=4000, warmup=1000, samples=1000, chains=4),
-    full=dict(taus=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), trajectories=200_000,
-              tilts=(0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 6), tilt_tau=128, tilt_trajectories=50_000,
-              warmup=1000, samples=1000, chains=4),
+    ci=dict(
+        taus=(1, 2, 4, 8, 16, 32, 64),
+        trajectories=2000,
+        tilts=(0, 0.5, 1, 1.5, 2, 3, 6),
+        tilt_tau=16,
+        tilt_trajectories=1000,
+        warmup=500,
+        samples=800,
+        chains=2,
+    ),
+    default=dict(
+        taus=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+        trajectories=20000,
+        tilts=(0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 6),
+        tilt_tau=64,
+        tilt_trajectories=4000,
+        warmup=1000,
+        samples=1000,
+        chains=4,
+    ),
+    full=dict(
+        taus=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+        trajectories=200_000,
+        tilts=(0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 6),
+        tilt_tau=128,
+        tilt_trajectories=50_000,
+        warmup=1000,
+        samples=1000,
+        chains=4,
+    ),
 )
 SIZES
 
 # %%
 key = jax.random.key(1961)
+# one named stream per use: the first look, the duration sweep, the tilts, the fit, its check
+k_show, k_sweep, k_tilt, k_fit, k_ppc = jax.random.split(key, 5)
 
 # %% [markdown]
 # ## The model
@@ -89,7 +115,7 @@ key = jax.random.key(1961)
 # \gamma\,\dot x = -\partial_x U(x, t) + \sqrt{2\gamma k_BT}\,\xi(t),
 # \qquad
 # U(x,t) = E_b\,[\,x^4 - 2g(t)\,x^2\,] + A\,f(t)\,x ,
-# $$
+# $$ (langevin-bit)
 #
 # with $\xi$ unit white noise. We measure energies in $k_BT$, lengths in the distance from the
 # barrier to a well's minimum, and time in $\gamma x_m^2/k_BT$ (the time to diffuse across that
@@ -109,22 +135,36 @@ key = jax.random.key(1961)
 # %%
 print(inspect.getsource(langevin.erasure_protocol))
 print(inspect.getsource(langevin.erasure_potential))
-EXPERIMENT = langevin.ERASURE  # barrier 10 kT, tilt 6 kT, time step 0.002 (0.16 of a well's relaxation time)
+EXPERIMENT = (
+    langevin.ERASURE
+)  # barrier 10 kT, tilt 6 kT, time step 0.002 (0.16 of a well's relaxation time)
 BARRIER, TILT, DT = EXPERIMENT.barrier, EXPERIMENT.tilt, EXPERIMENT.dt
 print(EXPERIMENT)
 U = langevin.erasure_potential
 
 # %% tags=["hide-input"]
 xs = np.linspace(-1.8, 1.8, 400)
-stages = [(0.0, "start: the bit holds 0 or 1"), (0.25, "barrier lowered"), (0.5, "tilted"),
-          (0.75, "barrier raised, tilt on"), (1.0, "end: untilted, bit = 0")]
+stages = [
+    (0.0, "start: the bit holds 0 or 1"),
+    (0.25, "barrier lowered"),
+    (0.5, "tilted"),
+    (0.75, "barrier raised, tilt on"),
+    (1.0, "end: untilted, bit = 0"),
+]
 STAGE_NAMES = ("lower", "tilt", "raise", "untilt")
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[1.7, 1]))
 for i, (s, label) in enumerate(stages):
     u = jax.vmap(lambda x, s=s: U(jnp.array([x]), s, (1.0, BARRIER, TILT)))(jnp.asarray(xs))
-    axes[0].plot(xs, np.asarray(u), color=style.color(i), label=f"$t/\\tau = {s:g}$: {label}",
-                 ls="--" if s == 1.0 else "-")
-axes[0].set(xlabel="position $x$ (well minima at $\\pm 1$)", ylabel="$U(x, t)$ ($k_BT$)", ylim=(-18, 22))
+    axes[0].plot(
+        xs,
+        np.asarray(u),
+        color=style.color(i),
+        label=f"$t/\\tau = {s:g}$: {label}",
+        ls="--" if s == 1.0 else "-",
+    )
+axes[0].set(
+    xlabel="position $x$ (well minima at $\\pm 1$)", ylabel="$U(x, t)$ ($k_BT$)", ylim=(-18, 22)
+)
 axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
 s = np.linspace(0, 1, 401)
 g, f = langevin.erasure_protocol(s)
@@ -136,7 +176,8 @@ for j, name in enumerate(STAGE_NAMES):
     axes[1].text(0.125 + 0.25 * j, 1.06, name, ha="center", fontsize=8)
 axes[1].set(xlabel="$t/\\tau$", ylabel="protocol", ylim=(-0.05, 1.6))
 axes[1].legend(loc="upper center", ncol=2, fontsize=8)  # above the curves, below the stage names
-fig.suptitle("The erasure protocol");
+fig.suptitle("The erasure protocol")
+plt.show()
 
 # %% [markdown]
 # ## Work and heat along a trajectory
@@ -157,17 +198,22 @@ fig.suptitle("The erasure protocol");
 # the starting double well by quadrature (a Langevin run could not equilibrate the two wells'
 # populations in any affordable time: that is what makes it a memory).
 
+
 # %%
-def erase(key, tau, n, tilt=TILT, records=4, dt=DT):
-    """n erasures of duration tau from equilibrium; positions and work at `records` equal steps."""
-    k0, k1 = jax.random.split(key)
-    params = (float(tau), BARRIER, float(tilt))
-    x0 = langevin.sample_boltzmann_1d(k0, U, n, 0.0, params, lo=-2.5, hi=2.5)
-    n_steps = records * round(tau / dt / records)
-    return langevin.simulate(k1, U, x0, dt=dt, n_steps=n_steps, params=params, record_every=n_steps // records)
+def erase(key, experiment, tau, n, *, tilt=None, records=4):
+    """n erasures of duration tau from equilibrium, with the experiment's barrier, time step and
+    tilt (or the given tilt); positions and work at `records` equal steps."""
+    k_start, k_run = jax.random.split(key)
+    tilt = experiment.tilt if tilt is None else tilt
+    params = (float(tau), experiment.barrier, float(tilt))
+    x0 = langevin.sample_boltzmann_1d(k_start, U, n, 0.0, params, lo=-2.5, hi=2.5)
+    n_steps = records * round(tau / experiment.dt / records)
+    return langevin.simulate(
+        k_run, U, x0, dt=experiment.dt, n_steps=n_steps, params=params, record_every=n_steps // records
+    )
 
 
-run = erase(jax.random.fold_in(key, 0), 16.0, 12, records=400)
+run = erase(k_show, EXPERIMENT, 16.0, 12, records=400)
 s = np.asarray(run.times) / 16.0
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
 for i in range(12):
@@ -181,14 +227,24 @@ for ax in axes:
     ax.set_xlabel("$t/\\tau$")
 axes[0].set(ylabel="position $x$", title="12 erasures at $\\tau = 16$")
 axes[1].set(ylabel="cumulative work $W(t)$ ($k_BT$)", title="the work each one costs")
-bits = [plt.Line2D([], [], color=style.color(b), lw=1.5, label=f"started in bit {b} ($x {'<' if b == 0 else '>'} 0$)")
-        for b in (0, 1)]
+bits = [
+    plt.Line2D(
+        [],
+        [],
+        color=style.color(b),
+        lw=1.5,
+        label=f"started in bit {b} ($x {'<' if b == 0 else '>'} 0$)",
+    )
+    for b in (0, 1)
+]
 axes[0].legend(handles=bits, loc="upper right")
 axes[1].legend()
 
 residual = np.asarray(run.first_law_residual[-1])
-print(f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max():.3f} kT "
-      f"(work up to {np.abs(np.asarray(run.work)).max():.1f} kT)")
+print(
+    f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max():.3f} kT "
+    f"(work up to {np.abs(np.asarray(run.work)).max():.1f} kT)"
+)
 
 # %% [markdown]
 # Lowering the barrier lifts the particle's well and costs work (up to $2E_b$ for a particle
@@ -205,10 +261,12 @@ print(f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max(
 t0 = time.perf_counter()
 sweep = {}
 for i, tau in enumerate(SIZES["taus"]):
-    r = erase(jax.random.fold_in(key, 100 + i), tau, SIZES["trajectories"])
-    sweep[tau] = dict(work=np.asarray(r.work, dtype=float),  # (5, n): at t/tau = 0, 1/4, 1/2, 3/4, 1
-                      erased=np.asarray(r.x[-1, :, 0]) < 0,
-                      residual=np.asarray(r.first_law_residual[-1], dtype=float))
+    r = erase(jax.random.fold_in(k_sweep, i), EXPERIMENT, tau, SIZES["trajectories"])
+    sweep[tau] = dict(
+        work=np.asarray(r.work, dtype=float),  # (5, n): at t/tau = 0, 1/4, 1/2, 3/4, 1
+        erased=np.asarray(r.x[-1, :, 0]) < 0,
+        residual=np.asarray(r.first_law_residual[-1], dtype=float),
+    )
 taus = np.array(SIZES["taus"], dtype=float)
 W = [sweep[t]["work"][-1] for t in SIZES["taus"]]
 w_mean = np.array([w.mean() for w in W])
@@ -256,14 +314,20 @@ def mean_work(d, tau):
 
 
 if big is None or half_dt is None:
-    print("data/landauer_full_scale.npz or data/landauer_dt_check.npz not found: time-step check skipped")
+    print(
+        "data/landauer_full_scale.npz or data/landauer_dt_check.npz not found: time-step check skipped"
+    )
 else:
     for tau in half_dt["taus"]:
         (a, sa), (b, sb) = mean_work(big, tau), mean_work(half_dt, tau)
         bias, se = a - b, np.hypot(sa, sb)
-        print(f"tau = {tau:g}: <W> at dt = {a:.4f}, at dt/2 = {b:.4f}; difference {bias:+.4f} +- {se:.4f} kT")
+        print(
+            f"tau = {tau:g}: <W> at dt = {a:.4f}, at dt/2 = {b:.4f}; difference {bias:+.4f} +- {se:.4f} kT"
+        )
         if tau == max(half_dt["taus"]):
-            assert abs(bias) + 2 * se < 0.025, "the time step biases the slow-protocol work by half the claim's tolerance"
+            assert abs(bias) + 2 * se < 0.025, (
+                "the time step biases the slow-protocol work by half the claim's tolerance"
+            )
 
 # %%
 fast, slow = SIZES["taus"][1], SIZES["taus"][-1]
@@ -276,10 +340,15 @@ for ax, tau in zip(axes, (fast, slow), strict=True):
     ax.hist(w[~d["erased"]], bins, color=style.color(1), alpha=0.9, label="failed (ends at $x>0$)")
     ax.axvline(np.log(2), color="k", ls=":", label="$\\ln 2$")
     ax.axvline(w.mean(), color=style.color(2), label=f"mean {w.mean():.2f}")
-    ax.set(yscale="log", xlabel="work per erasure $W$ ($k_BT$)", ylabel="trajectories",
-           title=f"$\\tau = {tau:g}$: success $p = {d['erased'].mean():.3f}$")
+    ax.set(
+        yscale="log",
+        xlabel="work per erasure $W$ ($k_BT$)",
+        ylabel="trajectories",
+        title=f"$\\tau = {tau:g}$: success $p = {d['erased'].mean():.3f}$",
+    )
     ax.legend(fontsize=8)
-fig.suptitle("Work distributions of a fast and a slow erasure");
+fig.suptitle("Work distributions of a fast and a slow erasure")
+plt.show()
 
 # %% [markdown]
 # A fast erasure costs several $k_BT$ with a broad distribution, and fails often: the particle
@@ -292,21 +361,44 @@ fig.suptitle("Work distributions of a fast and a slow erasure");
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 axes[0].errorbar(taus, w_mean, yerr=w_se, fmt="o", color=style.color(0), label="simulation")
 axes[0].axhline(np.log(2), color="k", ls=":", label="$k_BT\\ln 2$")
-axes[0].set(xscale="log", yscale="log", xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
-            ylabel="mean work $\\langle W\\rangle$ ($k_BT$)", title="the mean work approaches $\\ln 2$")
+axes[0].set(
+    xscale="log",
+    yscale="log",
+    xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
+    ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
+    title="the mean work approaches $\\ln 2$",
+)
 axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
 axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend()
 n_fail = np.array([(~sweep[t]["erased"]).sum() for t in SIZES["taus"]])
 n_traj = SIZES["trajectories"]
 seen = n_fail > 0
-axes[1].errorbar(taus[seen], n_fail[seen] / n_traj, yerr=np.sqrt(n_fail[seen]) / n_traj, fmt="o",
-                 color=style.color(1), label="failures / trajectories")
-axes[1].plot(taus[~seen], np.full((~seen).sum(), 3.0 / n_traj), "v", color=style.color(1), mfc="none",
-             label="no failure: 95% upper limit $3/n$")
+axes[1].errorbar(
+    taus[seen],
+    n_fail[seen] / n_traj,
+    yerr=np.sqrt(n_fail[seen]) / n_traj,
+    fmt="o",
+    color=style.color(1),
+    label="failures / trajectories",
+)
+axes[1].plot(
+    taus[~seen],
+    np.full((~seen).sum(), 3.0 / n_traj),
+    "v",
+    color=style.color(1),
+    mfc="none",
+    label="no failure: 95% upper limit $3/n$",
+)
 axes[1].legend(fontsize=8)
-axes[1].set(xscale="log", yscale="log", xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
-            ylabel="failure probability $1 - p$", title="and failures become rare");
+axes[1].set(
+    xscale="log",
+    yscale="log",
+    xlabel="protocol duration $\\tau$ ($\\gamma x_m^2/k_BT$)",
+    ylabel="failure probability $1 - p$",
+    title="and failures become rare",
+)
+plt.show()
 
 # %% [markdown]
 # ## Partial erasure
@@ -317,17 +409,26 @@ axes[1].set(xscale="log", yscale="log", xlabel="protocol duration $\\tau$ ($\\ga
 # and the bound is zero. We reach every $p$ by weakening the tilt $A$ at a slow duration
 # (`tilt_tau`); each point is an ensemble of erasures, with its mean work and its measured $p$.
 
+
 # %%
 def landauer_bound(p):
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.log(2) + p * np.log(p) + (1 - p) * np.log(1 - p)
+    """The least mean work (kT) of an erasure that succeeds with probability p: ln 2 - H(p)."""
+    return np.log(2) + xlogy(p, p) + xlogy(1 - p, 1 - p)  # 0 log 0 = 0: p = 1 is allowed
 
 
 partial = []
 for i, tilt in enumerate(SIZES["tilts"]):
-    r = erase(jax.random.fold_in(key, 200 + i), SIZES["tilt_tau"], SIZES["tilt_trajectories"], tilt=tilt)
+    r = erase(
+        jax.random.fold_in(k_tilt, i),
+        EXPERIMENT,
+        SIZES["tilt_tau"],
+        SIZES["tilt_trajectories"],
+        tilt=tilt,
+    )
     w = np.asarray(r.work[-1], dtype=float)
-    partial.append((tilt, np.mean(np.asarray(r.x[-1, :, 0]) < 0), w.mean(), w.std(ddof=1) / np.sqrt(w.size)))
+    partial.append(
+        (tilt, np.mean(np.asarray(r.x[-1, :, 0]) < 0), w.mean(), w.std(ddof=1) / np.sqrt(w.size))
+    )
 partial = np.array(partial)
 for tilt, p, m, e in partial:
     print(f"A = {tilt:4.2f}: p = {p:.3f}, <W> = {m:.3f} +- {e:.3f}, bound {landauer_bound(p):.3f} kT")
@@ -336,13 +437,23 @@ for tilt, p, m, e in partial:
 fig, ax = plt.subplots(figsize=(6.4, 4))
 pp = np.linspace(0.5, 1, 200)
 ax.plot(pp, landauer_bound(pp), "k-", label="bound $\\ln 2 + p\\ln p + (1-p)\\ln(1-p)$")
-ax.errorbar(partial[:, 1], partial[:, 2], yerr=partial[:, 3], fmt="o", color=style.color(0),
-            label=f"simulation, $\\tau = {SIZES['tilt_tau']}$, tilt $A$ from 0 to 6")
+ax.errorbar(
+    partial[:, 1],
+    partial[:, 2],
+    yerr=partial[:, 3],
+    fmt="o",
+    color=style.color(0),
+    label=f"simulation, $\\tau = {SIZES['tilt_tau']}$, tilt $A$ from 0 to 6",
+)
 for tilt, p, m, _ in partial:
     ax.annotate(f"{tilt:g}", (p, m), textcoords="offset points", xytext=(-12, 4), fontsize=7)
-ax.set(xlabel="success probability $p$", ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
-       title="Partial erasure: the generalized Landauer bound")
-ax.legend(fontsize=8, loc="upper left");
+ax.set(
+    xlabel="success probability $p$",
+    ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
+    title="Partial erasure: the generalized Landauer bound",
+)
+ax.legend(fontsize=8, loc="upper left")
+plt.show()
 
 # %% [markdown]
 # Every ensemble lies above the bound, by the dissipation of a finite-time protocol. This is a
@@ -363,10 +474,11 @@ print("mean work minus bound (kT):", np.round(gap, 3))
 # Below it the protocol is too fast: erasures fail often and the dissipation is far from the
 # slow-driving regime. Above it the protocol is so slow that the particle can hop back over the
 # barrier during the last stage (Kramers' escape, see the large run below): the failure rate
-# rises again and the generalized bound $\ln 2 - H(p)$ drops below $\ln 2$ (at `default`
-# scale, $p \approx 0.996$ at $\tau = 256$ gives $H(p) \approx 0.03$). We fit the window
-# $4 \le \tau \le 64$, where $p \ge 0.998$ and $H(p) < 0.015$, and show the other durations
-# for comparison.
+# rises again and the generalized bound $\ln 2 - H(p)$ drops below $\ln 2$ (in this build,
+# $p =$ {glue:text}`p_longest:.4f` at the longest duration, $\tau =$ {glue:text}`tau_longest:g`,
+# gives $H(p) =$ {glue:text}`H_longest:.3f`). We fit the window $4 \le \tau \le 64$, where
+# in this build $p \ge$ {glue:text}`p_window:.4f` and $H(p) \le$ {glue:text}`H_window:.3f`,
+# and show the other durations for comparison.
 #
 # **Likelihood.** The figures above show how the work is distributed at a given $\tau$: the
 # successful erasures form a nearly Gaussian peak, and the failures (which we observe: the
@@ -377,9 +489,10 @@ print("mean work minus bound (kT):", np.round(gap, 3))
 # \text{erased}_i \sim \text{Bernoulli}(p_k), \qquad
 # W_i \mid \text{erased} \sim \mathcal N(\mu_k, \sigma_k), \qquad
 # W_i \mid \text{failed} \sim \mathcal N(\mu_f, \sigma_f),
-# $$
+# $$ (work-law)
 #
-# with the law on the mean work of the *successful* erasures, $\mu_k = W_\infty + B/\tau_k$.
+# with the law on the mean work of the *successful* erasures, $\mu_k = W_\infty + B/\tau_k$, in
+# {eq}`work-law`.
 # Why those: the detailed Jarzynski equality (below) gives the sharp second law for them,
 # $\langle W\rangle_{\rm erased} \ge k_BT\ln(2p)$, which tends to $k_BT\ln 2$ as $p \to 1$ (here
 # $\ln(2p) = \ln 2 - 0.002$ at worst), while the all-trajectory mean
@@ -409,6 +522,17 @@ print("mean work minus bound (kT):", np.round(gap, 3))
 # %%
 fit_taus = [t for t in SIZES["taus"] if 4 <= t <= 64]
 TAU_FIT = np.array(fit_taus, dtype=float)
+
+
+success = {t: sweep[t]["erased"].mean() for t in SIZES["taus"]}
+p_window = min(success[t] for t in fit_taus)
+prose.glue(
+    p_longest=success[SIZES["taus"][-1]],
+    tau_longest=SIZES["taus"][-1],
+    H_longest=np.log(2) - landauer_bound(success[SIZES["taus"][-1]]),
+    p_window=p_window,
+    H_window=max(np.log(2) - landauer_bound(success[t]) for t in fit_taus),
+)
 groups = dict(n=[], n_ok=[], s1=[], s2=[])
 fail_work = []
 for t in fit_taus:
@@ -420,7 +544,9 @@ for t in fit_taus:
     fail_work.append(w[~ok])
 groups = {k: jnp.asarray(np.array(v, dtype=float)) for k, v in groups.items()}
 fail_work = jnp.asarray(np.concatenate(fail_work))
-print(f"{int(groups['n'].sum())} trajectories at {len(fit_taus)} durations, {fail_work.size} failed erasures")
+print(
+    f"{int(groups['n'].sum())} trajectories at {len(fit_taus)} durations, {fail_work.size} failed erasures"
+)
 
 
 def erasure_model(groups, fail_work):
@@ -435,16 +561,25 @@ def erasure_model(groups, fail_work):
         mu = numpyro.deterministic("mu_erased", w_inf + B / TAU_FIT)
         numpyro.deterministic("mean_work", p * mu + (1 - p) * mu_f)
         numpyro.sample("n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"])
-        numpyro.factor("work_erased", inference.normal_loglik_from_moments(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma))
+        numpyro.factor(
+            "work_erased",
+            inference.normal_loglik_from_moments(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma),
+        )
     with numpyro.plate("failures", fail_work.size):
         numpyro.sample("work_failed", dist.Normal(mu_f, sigma_f), obs=fail_work)
 
 
 t0 = time.perf_counter()
 fit = inference.run_nuts(
-    jax.random.fold_in(key, 300), NUTS(erasure_model, init_strategy=init_to_median, dense_mass=[("W_inf", "B")]),
-    groups, fail_work, num_warmup=SIZES["warmup"], num_samples=SIZES["samples"], num_chains=SIZES["chains"],
-    progress_bar=SCALE == "full", var_names=["W_inf", "B", "mu_fail", "sigma_fail", "p", "sigma"],
+    k_fit,
+    NUTS(erasure_model, init_strategy=init_to_median, dense_mass=[("W_inf", "B")]),
+    groups,
+    fail_work,
+    num_warmup=SIZES["warmup"],
+    num_samples=SIZES["samples"],
+    num_chains=SIZES["chains"],
+    progress_bar=SCALE == "full",
+    var_names=["W_inf", "B", "mu_fail", "sigma_fail", "p", "sigma"],
     show=["W_inf", "B", "mu_fail", "sigma_fail"],
 )
 print(f"NUTS: {time.perf_counter() - t0:.1f} s")
@@ -466,7 +601,7 @@ fit
 
 # %%
 post = {k: np.asarray(v) for k, v in fit.samples.items()}
-rng = np.random.default_rng(301)
+rng = streams.numpy_rng(k_ppc)
 draws = rng.choice(post["W_inf"].size, size=100, replace=False)
 n_show = len(fit_taus)
 fig, axes = plt.subplots(1, n_show, figsize=(2.6 * n_show, 3.2), sharey=True)
@@ -477,19 +612,39 @@ for j, ax in enumerate(np.atleast_1d(axes)):
     rep_counts = []
     for d in draws:
         n_ok = rng.binomial(n, post["p"][d, j])
-        rep = np.concatenate([rng.normal(post["mu_erased"][d, j], post["sigma"][d, j], n_ok),
-                              rng.normal(post["mu_fail"][d], post["sigma_fail"][d], n - n_ok)])
+        rep = np.concatenate(
+            [
+                rng.normal(post["mu_erased"][d, j], post["sigma"][d, j], n_ok),
+                rng.normal(post["mu_fail"][d], post["sigma_fail"][d], n - n_ok),
+            ]
+        )
         rep_counts.append(np.histogram(rep, bins)[0])
     lo, hi = np.percentile(rep_counts, [3, 97], axis=0)
     centres = 0.5 * (bins[1:] + bins[:-1])
-    ax.fill_between(centres, np.maximum(lo, 0.5), np.maximum(hi, 0.5), step="mid", color=style.color(0),
-                    alpha=0.35, label="posterior predictive 94%")
-    ax.step(centres, np.maximum(np.histogram(obs, bins)[0], 0.5), where="mid", color="k", lw=1, label="simulated")
+    ax.fill_between(
+        centres,
+        np.maximum(lo, 0.5),
+        np.maximum(hi, 0.5),
+        step="mid",
+        color=style.color(0),
+        alpha=0.35,
+        label="posterior predictive 94%",
+    )
+    ax.step(
+        centres,
+        np.maximum(np.histogram(obs, bins)[0], 0.5),
+        where="mid",
+        color="k",
+        lw=1,
+        label="simulated",
+    )
     ax.set(yscale="log", ylim=(0.7, None), title=f"$\\tau = {fit_taus[j]:g}$", xlabel="$W$ ($k_BT$)")
 np.atleast_1d(axes)[0].set_ylabel("trajectories per bin")
 handles, labels = np.atleast_1d(axes)[-1].get_legend_handles_labels()
 fig.suptitle("Posterior predictive check of the work distributions")
-fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8);  # below the panels, off the data
+fig.legend(
+    handles, labels, loc="outside lower center", ncol=2, fontsize=8
+)  # below the panels, off the data
 
 # %% [markdown]
 # The Gaussian peak of successful erasures describes the bulk at every fitted duration, over
@@ -504,25 +659,46 @@ tt = np.geomspace(taus.min() * 0.8, taus.max() * 1.25, 200)
 curve = np.asarray(post["W_inf"])[:, None] + np.asarray(post["B"])[:, None] / tt
 lo, mid, hi = np.percentile(curve, [3, 50, 97], axis=0)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-axes[0].fill_between(tt, lo, hi, color=style.color(0), alpha=0.3, label="$W_\\infty + B/\\tau$, 94% band")
+axes[0].fill_between(
+    tt, lo, hi, color=style.color(0), alpha=0.3, label="$W_\\infty + B/\\tau$, 94% band"
+)
 axes[0].plot(tt, mid, color=style.color(0))
-axes[0].errorbar(taus, w_mean_ok, yerr=w_se_ok, fmt="o", color="k", ms=4, label="simulation: erased (mean, SE)")
+axes[0].errorbar(
+    taus, w_mean_ok, yerr=w_se_ok, fmt="o", color="k", ms=4, label="simulation: erased (mean, SE)"
+)
 axes[0].axhline(np.log(2), color="k", ls=":", label="$\\ln 2$")
 axes[0].axvline(4, color="0.7", lw=0.8)
 axes[0].axvline(64, color="0.7", lw=0.8)
-axes[0].set(xscale="log", yscale="log", xlabel="$\\tau$", ylabel="$\\langle W\\rangle$ ($k_BT$)",
-            title="fit for $4 \\leq \\tau \\leq 64$ (between the grey lines)")
+axes[0].set(
+    xscale="log",
+    yscale="log",
+    xlabel="$\\tau$",
+    ylabel="$\\langle W\\rangle$ ($k_BT$)",
+    title="fit for $4 \\leq \\tau \\leq 64$ (between the grey lines)",
+)
 axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
 axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend(fontsize=8)
 excess = (w_mean_ok - np.log(2)) * taus
-axes[1].errorbar(taus, excess, yerr=w_se_ok * taus, fmt="o", color="k", ms=4,
-                 label="$(\\langle W\\rangle_{\\rm erased} - \\ln 2)\\,\\tau$")
+axes[1].errorbar(
+    taus,
+    excess,
+    yerr=w_se_ok * taus,
+    fmt="o",
+    color="k",
+    ms=4,
+    label="$(\\langle W\\rangle_{\\rm erased} - \\ln 2)\\,\\tau$",
+)
 b_lo, b_hi = np.percentile(np.asarray(post["B"]), [3, 97])
 axes[1].axhspan(b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%")
-axes[1].set(xscale="log", xlabel="$\\tau$", ylabel="excess work $\\times\\,\\tau$ ($k_BT\\times$ time unit)",
-            title="the dissipation times the duration")
-axes[1].legend(fontsize=8, loc="upper left");
+axes[1].set(
+    xscale="log",
+    xlabel="$\\tau$",
+    ylabel="excess work $\\times\\,\\tau$ ($k_BT\\times$ time unit)",
+    title="the dissipation times the duration",
+)
+axes[1].legend(fontsize=8, loc="upper left")
+plt.show()
 
 # %% [markdown]
 # The right panel is the sharpest view of the $B/\tau$ law: if it holds, the excess work times
@@ -556,12 +732,25 @@ for t, s_, m in zip(TAU_FIT, sig, w_mean_ok[np.isin(taus, TAU_FIT)], strict=True
 # %%
 PAPER = "Fundamental Principle of Information-to-Energy Conversion"
 verdict = claims.check(
-    claims.Claim("stochastic/landauer", PAPER, "asymptotic work of a successful erasure W_inf (kT)", float(np.log(2)), tolerance=0.05,
-                 note="<W>(tau) = W_inf + B/tau fitted for 4 <= tau <= 64; E_b = 10 kT, A = 6 kT"),
-    post["W_inf"], expect="reproduced",
+    claims.Claim(
+        "stochastic/landauer",
+        PAPER,
+        "asymptotic work of a successful erasure W_inf (kT)",
+        float(np.log(2)),
+        tolerance=0.05,
+        note="<W>(tau) = W_inf + B/tau fitted for 4 <= tau <= 64; E_b = 10 kT, A = 6 kT",
+    ),
+    post["W_inf"],
+    expect="reproduced",
 )
-prose.glue(W_inf_mean=verdict.mean, W_inf_sd=verdict.sd, W_inf_lo=verdict.hdi[0], W_inf_hi=verdict.hdi[1],
-           B_mean=post["B"].mean(), B_sd=post["B"].std())
+prose.glue(
+    W_inf_mean=verdict.mean,
+    W_inf_sd=verdict.sd,
+    W_inf_lo=verdict.hdi[0],
+    W_inf_hi=verdict.hdi[1],
+    B_mean=post["B"].mean(),
+    B_sd=post["B"].std(),
+)
 verdict
 
 # %% [markdown]
@@ -578,7 +767,12 @@ verdict
 
 # %%
 F0 = langevin.free_energy_1d(U, 0.0, (1.0, BARRIER, TILT), lo=-3, hi=3)
-dF = np.array([langevin.free_energy_1d(U, s_, (1.0, BARRIER, TILT), lo=-3, hi=3) - F0 for s_ in (0, 0.25, 0.5, 0.75, 1)])
+dF = np.array(
+    [
+        langevin.free_energy_1d(U, s_, (1.0, BARRIER, TILT), lo=-3, hi=3) - F0
+        for s_ in (0, 0.25, 0.5, 0.75, 1)
+    ]
+)
 print("exact dF at t/tau = 0, 1/4, 1/2, 3/4, 1:", np.round(dF, 3), "kT")
 rows = []
 for tau in SIZES["taus"]:
@@ -586,17 +780,25 @@ for tau in SIZES["taus"]:
     est = -np.log(np.mean(np.exp(-w[1:]), axis=1))
     rows.append(est - dF[1:])
 rows = np.array(rows)
+slow = np.array(SIZES["taus"]) >= 8
+prose.glue(
+    fast_bias=rows[0, :3].max(),
+    slow_mid=np.abs(rows[slow, :3]).max(),
+    slow_end=np.abs(rows[slow, 3]).max(),
+    n_traj=SIZES["trajectories"],
+)
 print("estimate minus exact (kT), columns t/tau = 1/4, 1/2, 3/4, 1:")
 for tau, r in zip(SIZES["taus"], rows, strict=True):
     print(f"  tau = {tau:5g}: " + "  ".join(f"{v:+.3f}" for v in r))
 
 # %% [markdown]
-# Two regimes show up. For the **fastest** protocol the estimates are too high (by a few tenths
-# of $k_BT$ with the 2000 trajectories of `ci`, by about $0.1\,k_BT$ with the 20 000 of
-# `default`): the work is broad, and $N$ trajectories miss the low-work ones that dominate
-# $\overline{e^{-W}}$. For the **slow** protocols the first three stage boundaries are
-# accurate to a few hundredths, but the end of the cycle ($\Delta F = 0$: the potential is back
-# where it started) is off by several tenths of $k_BT$, in either direction, although the
+# Two regimes show up. For the **fastest** protocol the estimates are too high (by up to
+# {glue:text}`fast_bias:.2f` $k_BT$ with this build's {glue:text}`n_traj:.0f` trajectories;
+# the bias shrinks slowly as trajectories are added): the work is broad, and $N$ trajectories
+# miss the low-work ones that dominate $\overline{e^{-W}}$. For the **slow** protocols
+# ($\tau \ge 8$) the first three stage boundaries are accurate to within
+# {glue:text}`slow_mid:.3f` $k_BT$, but the end of the cycle ($\Delta F = 0$: the potential is
+# back where it started) is off by up to {glue:text}`slow_end:.2f` $k_BT$, although the
 # equality is exact there too.
 #
 # The reason is a *detailed* Jarzynski equality: the trajectories that end in well $j$ satisfy
@@ -611,8 +813,10 @@ for tau, r in zip(SIZES["taus"], rows, strict=True):
 for tau in SIZES["taus"]:
     w, ok = sweep[tau]["work"][-1], sweep[tau]["erased"]
     parts = [np.exp(-w[m]).sum() / w.size for m in (ok, ~ok)]
-    print(f"tau = {tau:5g}: failures {(~ok).sum():4d};  p <e^-W>_erased = {parts[0]:.3f},  "
-          f"(1-p) <e^-W>_failed = {parts[1]:.3f}   (exact: 1/2 each)")
+    print(
+        f"tau = {tau:5g}: failures {(~ok).sum():4d};  p <e^-W>_erased = {parts[0]:.3f},  "
+        f"(1-p) <e^-W>_failed = {parts[1]:.3f}   (exact: 1/2 each)"
+    )
 
 # %% [markdown]
 # The erased half is right for the slow protocols; the failed half is a lottery over a few
@@ -632,23 +836,45 @@ for i, tau in enumerate((SIZES["taus"][0], SIZES["taus"][2], SIZES["taus"][-1]))
         est = -np.log(np.mean(np.exp(-w[:m].reshape(-1, N)), axis=1))
         bias.append(est.mean() - dF[2])
         spread.append(est.std())
-    axes[0].errorbar(Ns, bias, yerr=spread, fmt="o-", color=style.color(i), ms=4, capsize=2,
-                     label=f"$\\tau = {tau:g}$: sd of $W$ = {w.std():.2f} $k_BT$")
+    axes[0].errorbar(
+        Ns,
+        bias,
+        yerr=spread,
+        fmt="o-",
+        color=style.color(i),
+        ms=4,
+        capsize=2,
+        label=f"$\\tau = {tau:g}$: sd of $W$ = {w.std():.2f} $k_BT$",
+    )
 axes[0].axhline(0, color="k", lw=0.8)
-axes[0].set(xscale="log", xlabel="trajectories per estimate $N$",
-            ylabel="$\\widehat{\\Delta F} - \\Delta F$ ($k_BT$), mean $\\pm$ sd",
-            title="Jarzynski estimator at $t/\\tau = 1/2$")
+axes[0].set(
+    xscale="log",
+    xlabel="trajectories per estimate $N$",
+    ylabel="$\\widehat{\\Delta F} - \\Delta F$ ($k_BT$), mean $\\pm$ sd",
+    title="Jarzynski estimator at $t/\\tau = 1/2$",
+)
 axes[0].legend(fontsize=8)
 tau = SIZES["taus"][0]
 w = sweep[tau]["work"][2]
 order = np.argsort(w)
 cum = np.cumsum(np.exp(-w[order])) / np.exp(-w).sum()
 axes[1].plot(np.arange(1, w.size + 1) / w.size, cum, color=style.color(0))
-axes[1].set(xscale="log", xlabel="fraction of trajectories, lowest work first",
-            ylabel="share of $\\sum_i e^{-W_i/k_BT}$", title=f"who carries the average ($\\tau = {tau:g}$, $t/\\tau = 1/2$)")
+axes[1].set(
+    xscale="log",
+    xlabel="fraction of trajectories, lowest work first",
+    ylabel="share of $\\sum_i e^{-W_i/k_BT}$",
+    title=f"who carries the average ($\\tau = {tau:g}$, $t/\\tau = 1/2$)",
+)
 frac = np.searchsorted(cum, 0.5) / w.size
 axes[1].axhline(0.5, color="0.7", lw=0.8)
-axes[1].annotate(f"half from the lowest {frac:.1%}", (frac, 0.5), textcoords="offset points", xytext=(10, -20), fontsize=8);
+axes[1].annotate(
+    f"half from the lowest {frac:.1%}",
+    (frac, 0.5),
+    textcoords="offset points",
+    xytext=(10, -20),
+    fontsize=8,
+)
+plt.show()
 
 # %% [markdown]
 # The faster the protocol, the broader the work distribution, the larger the bias at a given
@@ -676,14 +902,28 @@ else:
     centres = 0.5 * (edges[1:] + edges[:-1])
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     for i, tau in enumerate(big["taus"]):
-        for h, ls, lab in ((big["hist_success"][i], "-", "erased"), (big["hist_failure"][i], ":", "failed")):
+        for h, ls, lab in (
+            (big["hist_success"][i], "-", "erased"),
+            (big["hist_failure"][i], ":", "failed"),
+        ):
             h = h.reshape(-1, 5).sum(axis=1)
             m = h > 0
-            ax.plot(centres[m], h[m] / (n_big * np.diff(edges)[m]), ls, color=style.color(i),
-                    marker="." if lab == "failed" else None, ms=3, label=f"$\\tau = {tau:g}$, {lab}")
+            ax.plot(
+                centres[m],
+                h[m] / (n_big * np.diff(edges)[m]),
+                ls,
+                color=style.color(i),
+                marker="." if lab == "failed" else None,
+                ms=3,
+                label=f"$\\tau = {tau:g}$, {lab}",
+            )
     ax.axvline(np.log(2), color="k", ls=":", lw=1)
-    ax.set(yscale="log", xlabel="work per erasure $W$ ($k_BT$)", ylabel="probability density (per $k_BT$)",
-           title=f"Work distributions from $10^{{{np.log10(n_big):.0f}}}$ erasures per duration")
+    ax.set(
+        yscale="log",
+        xlabel="work per erasure $W$ ($k_BT$)",
+        ylabel="probability density (per $k_BT$)",
+        title=f"Work distributions from $10^{{{np.log10(n_big):.0f}}}$ erasures per duration",
+    )
     ax.legend(fontsize=8, ncol=2)
 
 # %% [markdown]
@@ -702,7 +942,10 @@ else:
 if big is not None:
     est = -np.log(big["jarzynski_mean_exp"][:, 1:])  # (durations, t/tau = 1/4, 1/2, 3/4, 1)
     for tau, e in zip(big["taus"], est - dF[1:], strict=True):
-        print(f"tau = {tau:3g}: estimate minus exact dF at t/tau = 1/4, 1/2, 3/4, 1: " + "  ".join(f"{v:+.4f}" for v in e))
+        print(
+            f"tau = {tau:3g}: estimate minus exact dF at t/tau = 1/4, 1/2, 3/4, 1: "
+            + "  ".join(f"{v:+.4f}" for v in e)
+        )
 
 # %% [markdown]
 # The end of the cycle is different. Each half of the detailed Jarzynski equality, with its
@@ -716,10 +959,12 @@ for d, label in ((big, "dt"), (half_dt, "dt/2")):
         h = d["jarzynski_split"][i]  # sums of e^-W / n over erased, failed; then of e^-2W / n
         se = np.sqrt((h[2:] - h[:2] ** 2) / n)
         halves.append((tau, h[0], se[0]))
-        print(f"{label:>4}, tau = {tau:3g}: {n - int(d['n_success'][i]):5d} failures in {n:.0e}; "
-              f"<e^-W> = {h[0] + h[1]:.3f} (exact: 1)\n"
-              f"      p<e^-W>_erased = {h[0]:.4f} +- {se[0]:.4f} (exact: 1/2), "
-              f"(1-p)<e^-W>_failed = {h[1]:.3f} +- {se[1]:.3f} (exact: 1/2)")
+        print(
+            f"{label:>4}, tau = {tau:3g}: {n - int(d['n_success'][i]):5d} failures in {n:.0e}; "
+            f"<e^-W> = {h[0] + h[1]:.3f} (exact: 1)\n"
+            f"      p<e^-W>_erased = {h[0]:.4f} +- {se[0]:.4f} (exact: 1/2), "
+            f"(1-p)<e^-W>_failed = {h[1]:.3f} +- {se[1]:.3f} (exact: 1/2)"
+        )
 
 # %% [markdown]
 # **The erased half** is $\tfrac12$ to about 0.1%. At $\tau = 64$ a million trajectories resolve
@@ -730,7 +975,9 @@ for d, label in ((big, "dt"), (half_dt, "dt/2")):
 
 # %%
 for tau, h, se in halves:
-    assert abs(h - 0.5) < 0.005 + 2 * se, f"tau = {tau:g}: the erased half of the detailed Jarzynski equality fails"
+    assert abs(h - 0.5) < 0.005 + 2 * se, (
+        f"tau = {tau:g}: the erased half of the detailed Jarzynski equality fails"
+    )
 
 # %% [markdown]
 # **The failed half** is still too small at the slow durations, with an error bar that cannot

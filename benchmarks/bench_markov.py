@@ -23,7 +23,7 @@ import argparse
 import jax
 import jax.numpy as jnp
 import numpy as np
-from common import best_of, header, optional_numba
+from common import best_of, header, optional_numba, write_results
 
 from emergence import markov
 
@@ -109,6 +109,7 @@ def bench(n, t_max, numba_run):
     line += f" | JAX {r_jax / 1e6:6.2f} M/s"
     line += f" ({100 * t_rng / t_jax:.0f}% drawing random numbers)"
     line += f" | NumPy {r_np / 1e6:6.2f} M/s (JAX {r_jax / r_np:5.1f}x)"
+    row = dict(size=n, jax=float(r_jax), numpy=float(r_np), numba=None, rng_share=t_rng / t_jax)
     se = np.hypot(j_jax.std(), j_np.std()) / np.sqrt(n)
     assert abs(j_jax.mean() - j_np.mean()) < 5 * se, (j_jax.mean(), j_np.mean())
     if numba_run is not None:
@@ -117,7 +118,9 @@ def bench(n, t_max, numba_run):
         assert abs(j_jax.mean() - j_nb.mean()) < 5 * np.hypot(j_jax.std(), j_nb.std()) / np.sqrt(n)
         r_nb = j_nb.sum() / t_nb
         line += f" | numba {r_nb / 1e6:6.2f} M/s (JAX {r_jax / r_nb:5.2f}x)"
+        row["numba"] = float(r_nb)
     print(line, flush=True)
+    return row
 
 
 def main():
@@ -129,8 +132,14 @@ def main():
     args = ap.parse_args()
     numba_run = optional_numba(make_numba_gillespie)
     header("jumps per second")
-    for n in args.trajectories:
-        bench(n, args.t_max, numba_run)
+    rows = [bench(n, args.t_max, numba_run) for n in args.trajectories]
+    write_results(
+        "markov",
+        "jumps",
+        "trajectories",
+        rows,
+        f"flashing ratchet on 8 sites (16 states), trajectories of duration {args.t_max:g}",
+    )
 
 
 if __name__ == "__main__":

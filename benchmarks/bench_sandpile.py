@@ -18,7 +18,7 @@ import time
 
 import jax
 import numpy as np
-from common import REPEATS, header, optional_numba
+from common import REPEATS, header, optional_numba, write_results
 
 from emergence import sandpile as sp
 
@@ -126,6 +126,7 @@ def bench(L, lattices, grains, numba_drive):
         f"L={L:3d} lattices={lattices:3d} grains={grains:5d} <s>={float(d.size.mean()):7.1f} | "
         f"JAX {n / t_jax:9.0f}/s | NumPy {n / t_np:8.0f}/s (JAX x{t_np / t_jax:5.1f})"
     )
+    row = dict(size=L, jax=n / t_jax, numpy=n / t_np, numba=None, mean_size=float(d.size.mean()))
     if numba_drive is not None:
         numba_drive(heights[0].astype(np.int64), sites[0][:10])  # compile
         t_nb = float("inf")
@@ -135,7 +136,9 @@ def bench(L, lattices, grains, numba_drive):
             t_nb = min(t_nb, time.perf_counter() - t)
         assert np.array_equal(np.stack(nb), np.asarray(d.size)), "numba disagrees"
         line += f" | numba {n / t_nb:10.0f}/s (JAX x{t_nb / t_jax:6.3f})"
+        row["numba"] = n / t_nb
     print(line, flush=True)
+    return row
 
 
 def main():
@@ -146,8 +149,14 @@ def main():
     args = ap.parse_args()
     numba_drive = optional_numba(make_numba_drive)
     header("avalanches per second")
-    for L in args.L:
-        bench(L, args.lattices, args.grains, numba_drive)
+    rows = [bench(L, args.lattices, args.grains, numba_drive) for L in args.L]
+    write_results(
+        "sandpile",
+        "avalanches",
+        "lattice side L",
+        rows,
+        f"{args.lattices} lattices x {args.grains} grains each, driven in the stationary state",
+    )
 
 
 if __name__ == "__main__":

@@ -30,3 +30,63 @@ def optional_numba(factory):
 
 def header(unit: str) -> None:
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}; {unit} (best of {REPEATS})")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def write_results(kernel: str, unit: str, size_name: str, rows: list[dict], note: str = "") -> str:
+    """Write one kernel's results to ``data/benchmarks/<kernel>-<platform>.json``.
+
+    Each row holds the ensemble size (``size``) and the throughputs in ``unit`` per second of
+    ``jax``, ``numpy`` and ``numba`` (None where not measured); the file holds the provenance
+    (machine, cores, device, versions, date, command) beside them. Returns the path written.
+    """
+    import json
+    import os
+    import sys
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    import numpy as np
+
+    try:
+        import numba
+
+        numba_version = numba.__version__
+    except ImportError:
+        numba_version = None
+    dev = jax.devices()[0]
+    out = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{kernel}-{dev.platform}.json"
+    record = {
+        "kernel": kernel,
+        "unit": unit,
+        "size_name": size_name,
+        "note": note,
+        "rows": rows,
+        "provenance": {
+            "machine": _cpu_model(),
+            "cores": os.cpu_count(),
+            "device": f"{dev.platform}: {dev.device_kind}",
+            "jax": jax.__version__,
+            "numpy": np.__version__,
+            "numba": numba_version,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": "python " + " ".join(["benchmarks/" + Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "repeats": REPEATS,
+        },
+    }
+    path.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {path.relative_to(out.parents[1])}")
+    return str(path)

@@ -37,7 +37,6 @@
 #   it against the theory's value.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import os
 import time
 from pathlib import Path
@@ -58,7 +57,16 @@ from IPython.display import display
 from jax.scipy.special import ndtr
 from numpyro.infer import NUTS, init_to_median
 
-from emergence import claims, data, hopfield, inference, prose, scale, streams, style
+from emergence import (
+    claims,
+    data,
+    hopfield,
+    inference,
+    prose,
+    scale,
+    streams,
+    style,
+)
 
 style.use()
 SCALE = scale.current_scale()
@@ -154,13 +162,15 @@ k_scan, k_glauber, k_fit, k_ppc = jax.random.split(key, 4)
 # tests check it against the explicit tensor for $P = 2, 3, 4$.
 #
 # **What theory says.** For $P = 2$ at load $\alpha = K/N$, the replica-symmetric theory of
-# Amit, Gutfreund and Sompolinsky (AGS) has retrieval states, with overlap $m(\alpha)$ close to
+# Amit, Gutfreund and Sompolinsky (AGS) {cite}`amit1985` has retrieval states, with overlap $m(\alpha)$ close to
 # but below 1, up to $\alpha_c \approx 0.138$, where $m$ jumps from about $0.967$ to a
 # spin-glass value near 0. `hopfield.rs_capacity` solves their zero-temperature equations:
 
 # %%
 alpha_rs, m_rs = hopfield.rs_capacity()
-print(f"replica-symmetric capacity alpha_c = {alpha_rs:.4f}, retrieval overlap there m = {m_rs:.4f}")
+print(
+    f"replica-symmetric capacity alpha_c = {alpha_rs:.4f}, retrieval overlap there m = {m_rs:.4f}"
+)
 
 # %% [markdown]
 # ## Hopfield's network: the capacity threshold
@@ -176,10 +186,14 @@ print(f"replica-symmetric capacity alpha_c = {alpha_rs:.4f}, retrieval overlap t
 # ```
 
 # %%
-EXPERIMENT = hopfield.CAPACITY  # shared with the large-run script, recorded in its data
+EXPERIMENT = (
+    hopfield.CAPACITY
+)  # shared with the large-run script, recorded in its data
 FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state: 5%
 MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed point
-RETRIEVED = 0.9  # P = 2: a run retrieves its pattern when the final overlap exceeds this
+RETRIEVED = (
+    0.9  # P = 2: a run retrieves its pattern when the final overlap exceeds this
+)
 
 
 t0 = time.perf_counter()
@@ -205,8 +219,12 @@ print(f"{time.perf_counter() - t0:.1f} s, {hopfield.summarize(p2)}")
 
 # %%
 alphas = SIZES["p2_alphas"]
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-lowest = 1.0  # the lowest mean overlap drawn, so that the zoom below never clips a curve
+lowest = (
+    1.0  # the lowest mean overlap drawn, so that the zoom below never clips a curve
+)
 for c, (N, r) in enumerate(p2.items()):
     ok = r.overlap > RETRIEVED
     axes[0].plot(alphas, ok.mean(1), "o-", color=style.color(c), label=f"N = {N}")
@@ -215,10 +233,15 @@ for c, (N, r) in enumerate(p2.items()):
     if has.any():  # no legend entry for a size with nothing to show
         m_mean = np.nanmean(m_ok[has], axis=1)
         lowest = min(lowest, float(m_mean.min()))
-        axes[1].plot(alphas[has], m_mean, "o-", color=style.color(c), label=f"N = {N}")
+        axes[1].plot(
+            alphas[has], m_mean, "o-", color=style.color(c), label=f"N = {N}"
+        )
 a_fine = np.linspace(0.01, alpha_rs * 0.999, 60)
 axes[1].plot(
-    a_fine, [hopfield.rs_retrieval_overlap(a, 0.0) for a in a_fine], "k--", label="AGS theory, N → ∞"
+    a_fine,
+    [hopfield.rs_retrieval_overlap(a, 0.0) for a in a_fine],
+    "k--",
+    label="AGS theory, N → ∞",
 )
 for ax in axes[:2]:
     ax.axvline(alpha_rs, color="k", ls=":", lw=1)
@@ -231,7 +254,9 @@ axes[1].set_title("Quality of recall")
 axes[1].set_ylim(min(0.94, lowest - 0.005), 1.002)
 axes[1].legend(loc="lower left")
 Nmax = max(p2)
-axes[2].hist(p2[Nmax].overlap.ravel(), bins=np.linspace(-0.2, 1, 61), color=style.color(0))
+axes[2].hist(
+    p2[Nmax].overlap.ravel(), bins=np.linspace(-0.2, 1, 61), color=style.color(0)
+)
 axes[2].axvline(RETRIEVED, color="k", ls=":", lw=1)
 axes[2].set_yscale("log")
 axes[2].set_xlabel("final overlap m with the pattern")
@@ -268,8 +293,11 @@ for i, T in enumerate(T_g):
     )
     m_sim[i] = r[N_G].overlap.mean(1)
 print(f"Glauber runs: {time.perf_counter() - t0:.1f} s")
-m_theory = np.array([[hopfield.rs_retrieval_overlap(a, T) for a in a_g] for T in T_g])
+m_theory = np.array(
+    [[hopfield.rs_retrieval_overlap(a, T) for a in a_g] for T in T_g]
+)
 
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 for ax, m, title in zip(
     axes,
@@ -277,7 +305,9 @@ for ax, m, title in zip(
     (f"simulation, N = {N_G}", "AGS replica-symmetric theory, N → ∞"),
     strict=True,
 ):
-    im = ax.pcolormesh(a_g, T_g, m, vmin=0, vmax=1, shading="nearest", cmap="viridis")
+    im = ax.pcolormesh(
+        a_g, T_g, m, vmin=0, vmax=1, shading="nearest", cmap="viridis"
+    )
     ax.set_xlabel(r"load $\alpha = K/N$")
     ax.set_title(title)
     ax.grid(False)
@@ -355,7 +385,9 @@ def p2_counts(runs):
     ]
     return {
         k: np.array(v)
-        for k, v in zip(("ds", "N", "alpha", "s", "n"), zip(*rows, strict=True), strict=True)
+        for k, v in zip(
+            ("ds", "N", "alpha", "s", "n"), zip(*rows, strict=True), strict=True
+        )
     }
 
 
@@ -363,7 +395,8 @@ def size_range(ds, N):
     """Per data set: the smallest, the largest and the geometric mean of its sizes N."""
     sizes = [np.unique(N[ds == i]) for i in range(ds.max() + 1)]
     return (
-        np.array([f(x) for x in sizes]) for f in (np.min, np.max, lambda x: np.exp(np.log(x).mean()))
+        np.array([f(x) for x in sizes])
+        for f in (np.min, np.max, lambda x: np.exp(np.log(x).mean()))
     )
 
 
@@ -371,7 +404,10 @@ def retrieval_prob(theta, ds, N, alpha):
     """Pr(retrieved) at each data point; ``theta`` maps each parameter to an array (..., data
     set), with any leading draw axes."""
     _, N_max, N_bar = size_range(ds, N)
-    a_c = theta["alpha_inf"][..., ds] + theta["b"][..., ds] * (N / N_max[ds]) ** -theta["nu"][..., ds]
+    a_c = (
+        theta["alpha_inf"][..., ds]
+        + theta["b"][..., ds] * (N / N_max[ds]) ** -theta["nu"][..., ds]
+    )
     width = theta["w0"][..., ds] * (N / N_bar[ds]) ** -theta["omega"][..., ds]
     return ndtr((a_c - alpha) / width)
 
@@ -389,10 +425,15 @@ def threshold_model(ds, N, alpha, n, s=None):
     b = numpyro.deterministic("b", drop / (u_min - 1.0))
     alpha_inf = numpyro.deterministic("alpha_inf", a_min - drop - b)
     p = retrieval_prob(
-        {"alpha_inf": alpha_inf, "b": b, "nu": nu, "w0": w0, "omega": omega}, ds, N, alpha
+        {"alpha_inf": alpha_inf, "b": b, "nu": nu, "w0": w0, "omega": omega},
+        ds,
+        N,
+        alpha,
     )
     with numpyro.plate("data", len(N)):
-        numpyro.sample("s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s)
+        numpyro.sample(
+            "s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s
+        )
 
 
 d2 = p2_counts(runs_p2)
@@ -416,7 +457,10 @@ fit_2
 
 # %% tags=["hide-input"]
 az.plot_trace(
-    fit_2.idata, var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"], compact=True, figsize=(9, 6.5)
+    fit_2.idata,
+    var_names=["alpha_c_Nmin", "drop", "nu", "alpha_inf"],
+    compact=True,
+    figsize=(9, 6.5),
 )
 plt.show()
 
@@ -428,21 +472,42 @@ plt.show()
 
 # %%
 post_2 = fit_2.samples
+for i, name in enumerate(DATASETS):
+    a, nu = post_2["alpha_inf"][:, i], post_2["nu"][:, i]
+    lo, hi = claims.hdi(a)
+    print(
+        f"{name}: alpha_inf = {a.mean():.3f} ± {a.std():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]; nu = {nu.mean():.2f} ± {nu.std():.2f}"
+    )
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 N_line = np.geomspace(50, 1e5, 80)
 for i, name in enumerate(DATASETS):
     Ns_i = np.unique(d2["N"][d2["ds"] == i])
     axes[0].plot(
-        post_2["nu"][:, i], post_2["alpha_inf"][:, i], ".", ms=1.5, alpha=0.3, color=style.color(i)
+        post_2["nu"][:, i],
+        post_2["alpha_inf"][:, i],
+        ".",
+        ms=1.5,
+        alpha=0.3,
+        color=style.color(i),
     )
-    axes[0].plot([], [], "o", color=style.color(i), label=f"{name}, N ≤ {Ns_i.max()}")
+    axes[0].plot(
+        [], [], "o", color=style.color(i), label=f"{name}, N ≤ {Ns_i.max()}"
+    )
     ac = (
         post_2["alpha_inf"][:, i, None]
-        + post_2["b"][:, i, None] * (N_line / Ns_i.max()) ** -post_2["nu"][:, i, None]
+        + post_2["b"][:, i, None]
+        * (N_line / Ns_i.max()) ** -post_2["nu"][:, i, None]
     )
     lo, mid, hi = np.quantile(ac, [0.03, 0.5, 0.97], axis=0)
     axes[1].fill_between(
-        N_line, lo, hi, alpha=0.25, color=style.color(i), label=f"{name}: 94% posterior"
+        N_line,
+        lo,
+        hi,
+        alpha=0.25,
+        color=style.color(i),
+        label=f"{name}: 94% posterior",
     )
     axes[1].plot(N_line, mid, color=style.color(i))
     axes[1].plot(
@@ -463,12 +528,7 @@ axes[1].set_xlabel("network size N (neurons)")
 axes[1].set_ylabel(r"threshold $\alpha_c(N)$ (load at 50% retrieval)")
 axes[1].set_title("Extrapolating the threshold (bars: sizes simulated)")
 axes[1].legend(fontsize=8, loc="lower left")
-for i, name in enumerate(DATASETS):
-    a, nu = post_2["alpha_inf"][:, i], post_2["nu"][:, i]
-    lo, hi = claims.hdi(a)
-    print(
-        f"{name}: alpha_inf = {a.mean():.3f} ± {a.std():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]; nu = {nu.mean():.2f} ± {nu.std():.2f}"
-    )
+plt.show()
 
 
 # %% [markdown]
@@ -483,24 +543,30 @@ p_rep = jax.jit(lambda th: retrieval_prob(th, d2["ds"], d2["N"], d2["alpha"]))(
 )  # compiled once: (draw, data)
 frac_rep = streams.numpy_rng(k_ppc).binomial(d2["n"], np.asarray(p_rep)) / d2["n"]
 sizes = [np.unique(d2["N"][d2["ds"] == i]) for i in range(len(DATASETS))]
+
+# %% tags=["hide-input"]
 fig, panels = style.panel_grid([Ns.size for Ns in sizes], sharex=True, sharey=True)
 for i, name in enumerate(DATASETS):
     for ax, N in zip(panels[i], sizes[i], strict=True):
         m = (d2["ds"] == i) & (d2["N"] == N)
         lo, hi = np.quantile(frac_rep[:, m], [0.03, 0.97], axis=0)
         ax.fill_between(d2["alpha"][m], lo, hi, alpha=0.35, label="94% predictive")
-        ax.plot(d2["alpha"][m], d2["s"][m] / d2["n"][m], "ko", ms=3, label="observed")
+        ax.plot(
+            d2["alpha"][m], d2["s"][m] / d2["n"][m], "ko", ms=3, label="observed"
+        )
         ax.set_title(f"{name}, N = {N}", fontsize=9)
         ax.set_xlabel(r"load $\alpha = K/N$")
     panels[i][0].set_ylabel(f"fraction retrieved (m > {RETRIEVED})")
-fig.legend(*panels[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
+fig.legend(
+    *panels[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2
+)
 plt.show()
 
 # %% [markdown]
 # ## Claim check
 #
 # The check compares the posterior's 94% highest-density interval with a region around the
-# literature's value (`emergence.claims`: Kruschke's HDI + ROPE rule), and raises if the verdict
+# literature's value (`emergence.claims`: Kruschke's HDI + ROPE rule {cite}`kruschke2018`), and raises if the verdict
 # differs from the one stated here. The check on this chapter's runs states a verdict per
 # scale; the one on the shipped run states one verdict, since its data do not change with the
 # scale.
@@ -539,7 +605,7 @@ plt.show()
 PAPER_AGS = "Storing infinite numbers of patterns in a spin-glass model of neural networks (Amit, Gutfreund, Sompolinsky 1985)"
 
 
-def alpha_claim(label):
+def alpha_claim(label, evidence=""):
     return claims.Claim(
         "learning/associative_memory",
         PAPER_AGS,
@@ -547,6 +613,7 @@ def alpha_claim(label):
         0.138,
         tolerance=0.01,
         note=f"probit finite-size scaling of retrieval (final m > {RETRIEVED}) from {FLIP:.0%} flips",
+        evidence=evidence,
     )
 
 
@@ -559,7 +626,12 @@ display(v_run)
 glued = dict(run=(v_run, 0, max(SIZES["p2_N"])))
 if big is not None:
     v_big = claims.check(
-        alpha_claim(f"shipped run, N <= {max(big[2])}"), post_2["alpha_inf"][:, 1], expect="reproduced"
+        alpha_claim(
+            f"shipped run, N <= {max(big[2])}",
+            f"shipped data: data/{DATA.name}, made {prov['date']} on {prov['device']}",
+        ),
+        post_2["alpha_inf"][:, 1],
+        expect="reproduced",
     )
     display(v_big)
     glued["big"] = (v_big, 1, max(big[2]))

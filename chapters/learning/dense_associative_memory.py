@@ -17,7 +17,7 @@
 # pairs of neurons, stored about $0.14\,N$ random patterns in $N$ neurons. *Dense* Hebbian
 # networks, whose couplings join $P > 2$ neurons at once, store vastly more: a number of
 # patterns growing like $N^{P-1}$. Our seed papers study these networks with the tools of spin
-# glasses. *Replica symmetry breaking in dense neural networks* identifies "the maximal storage
+# glasses. *Replica symmetry breaking in dense neural networks* {cite}`seed_dense_rsb` identifies "the maximal storage
 # capacity by a ground-state analysis in the Baldi-Venkatesh high-storage regime", and *Dense
 # Hebbian neural networks: a replica symmetric picture of supervised learning* finds that
 # "these networks may work in a ultra-storage regime (where they can handle a huge amount of
@@ -40,7 +40,6 @@
 # to a fixed point.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import os
 import time
 from pathlib import Path
@@ -62,7 +61,16 @@ from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, init_to_median
 from sklearn.datasets import load_digits
 
-from emergence import claims, data, hopfield, inference, prose, scale, streams, style
+from emergence import (
+    claims,
+    data,
+    hopfield,
+    inference,
+    prose,
+    scale,
+    streams,
+    style,
+)
 
 style.use()
 SCALE = scale.current_scale()
@@ -112,8 +120,12 @@ SIZES = scale.pick(
 # %%
 key = jax.random.key(2026)
 # one named stream per use
-k_scan, k_overlaps, k_random, k_corrupt, k_recall, k_fit, k_ppc = jax.random.split(key, 7)
-EXPERIMENT = hopfield.CAPACITY  # shared with the large-run script, recorded in its data
+k_scan, k_overlaps, k_random, k_corrupt, k_recall, k_fit, k_ppc = jax.random.split(
+    key, 7
+)
+EXPERIMENT = (
+    hopfield.CAPACITY
+)  # shared with the large-run script, recorded in its data
 FLIP = EXPERIMENT.flip  # fraction of neurons flipped in the starting state: 5%
 MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed point
 
@@ -134,7 +146,8 @@ MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed poi
 # \qquad (N \to \infty),
 # $$ (dense-snr)
 #
-# (`hopfield.snr_capacity(N, P)`). For $P = 2$ it is the classical $N/(2\ln N)$ for error-free
+# (`hopfield.snr_capacity(N, P)`). For $P = 2$ it is the classical $N/(2\ln N)$
+# {cite}`mceliece1987` for error-free
 # recall, far below $0.138\,N$, which allows a few per cent of errors. The logarithm matters
 # at the sizes we can simulate: between $N = 20$ and $N = 160$, $2\ln N$ grows by a factor of
 # 1.7, and $z_N^2$ by 2.
@@ -156,7 +169,9 @@ MAX_SWEEPS = EXPERIMENT.sweeps  # 400; the dynamics stop earlier, at a fixed poi
 
 # %%
 def dense_loads(N, P, factors=SIZES["factors"]):
-    return np.unique(np.maximum(1, np.round(factors * hopfield.snr_capacity(N, P))).astype(int))
+    return np.unique(
+        np.maximum(1, np.round(factors * hopfield.snr_capacity(N, P))).astype(int)
+    )
 
 
 dense = {}
@@ -170,7 +185,9 @@ for P in (3, 4):
         FLIP,
         sweeps=MAX_SWEEPS,
     )
-    print(f"P = {P}: {time.perf_counter() - t0:.1f} s, {hopfield.summarize(dense[P])}")
+    print(
+        f"P = {P}: {time.perf_counter() - t0:.1f} s, {hopfield.summarize(dense[P])}"
+    )
 
 # %% [markdown]
 # The top row plots the fraction of error-free retrievals against $K/N^{P-1}$, the scaling
@@ -187,7 +204,11 @@ for col, P in enumerate((3, 4)):
     for c, (N, r) in enumerate(dense[P].items()):
         frac = (r.overlap == 1.0).mean(1)
         axes[0, col].semilogx(
-            r.n_patterns / N ** (P - 1), frac, "o-", color=style.color(c), label=f"N = {N}"
+            r.n_patterns / N ** (P - 1),
+            frac,
+            "o-",
+            color=style.color(c),
+            label=f"N = {N}",
         )
         axes[1, col].semilogx(
             r.n_patterns / hopfield.snr_capacity(N, P),
@@ -197,7 +218,9 @@ for col, P in enumerate((3, 4)):
             label=f"N = {N}",
         )
     axes[0, col].set_xlabel(rf"$K / N^{{{P - 1}}}$")
-    axes[1, col].set_xlabel(r"$K / K_{\mathrm{SNR}}(N)$, the signal-to-noise capacity")
+    axes[1, col].set_xlabel(
+        r"$K / K_{\mathrm{SNR}}(N)$, the signal-to-noise capacity"
+    )
     axes[1, col].set_xticks([0.3, 1, 3], ["0.3", "1", "3"])
     axes[0, col].set_title(f"P = {P}: load in units of $N^{{{P - 1}}}$")
     axes[1, col].set_title(f"P = {P}: load in units of the SNR capacity")
@@ -216,7 +239,9 @@ for col, P in enumerate((3, 4)):
 
 # %%
 digits = load_digits()
-patterns_digits = np.where(digits.images.reshape(-1, 64) >= 8, 1, -1).astype(np.int8)
+patterns_digits = np.where(digits.images.reshape(-1, 64) >= 8, 1, -1).astype(
+    np.int8
+)
 labels = digits.target
 N_D = patterns_digits.shape[1]
 ink = (patterns_digits == 1).mean()
@@ -249,20 +274,32 @@ sources = np.stack(
         np.asarray(hopfield.random_patterns(k_random, K_MAX, N_D)),
     ]
 )
-batch = (2, K_DIGITS.size, K_MAX, SIZES["digit_trials"])  # (source, load, target pattern, trial)
+batch = (
+    2,
+    K_DIGITS.size,
+    K_MAX,
+    SIZES["digit_trials"],
+)  # (source, load, target pattern, trial)
 targets = np.broadcast_to(sources[:, None, :, None, :], batch + (N_D,))
 starts = np.asarray(hopfield.corrupt(k_corrupt, targets, FLIP_DIGITS))
 stored = np.broadcast_to(sources[:, None, None, None], batch + (K_MAX, N_D))
 n_stored = np.broadcast_to(K_DIGITS[None, :, None, None], batch)
-held = np.arange(K_MAX)[:, None] < K_DIGITS  # (target, load): is the target among the stored?
+held = (
+    np.arange(K_MAX)[:, None] < K_DIGITS
+)  # (target, load): is the target among the stored?
 recall, final = {}, {}
 for P in (2, 3, 4):
     t0 = time.perf_counter()
-    r = hopfield.retrieve(jax.random.fold_in(k_recall, P), stored, starts, P, n_stored=n_stored)
+    r = hopfield.retrieve(
+        jax.random.fold_in(k_recall, P), stored, starts, P, n_stored=n_stored
+    )
     final[P] = np.asarray(r.state)
     exact = np.all(final[P] == targets, axis=-1)  # (source, load, target, trial)
     recall[P] = np.array(
-        [[exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)] for s in range(2)]
+        [
+            [exact[s, k][held[:, k]].mean() for k in range(K_DIGITS.size)]
+            for s in range(2)
+        ]
     )
     print(f"P = {P}: {time.perf_counter() - t0:4.1f} s")
 
@@ -271,7 +308,12 @@ fig, ax = plt.subplots()
 for c, P in enumerate((2, 3, 4)):
     # markers shrink with P, so that curves lying exactly on top of each other stay visible
     ax.semilogx(
-        K_DIGITS, recall[P][0], "o-", color=style.color(c), ms=7 - 2 * c, label=f"digits, P = {P}"
+        K_DIGITS,
+        recall[P][0],
+        "o-",
+        color=style.color(c),
+        ms=7 - 2 * c,
+        label=f"digits, P = {P}",
     )
     ax.semilogx(
         K_DIGITS,
@@ -290,8 +332,12 @@ same = [
 ]
 ax.set_xlabel(f"patterns stored K (N = {N_D} neurons)")
 ax.set_ylabel("fraction of stored patterns recalled exactly")
-ax.set_title(f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns")
-note = "; ".join(f"{('digits', 'random')[src]}, P = {P} and {Q}: identical" for src, P, Q in same)
+ax.set_title(
+    f"Recall from {FLIP_DIGITS:.0%} flipped pixels: digits vs random patterns"
+)
+note = "; ".join(
+    f"{('digits', 'random')[src]}, P = {P} and {Q}: identical" for src, P, Q in same
+)
 ax.legend(ncol=2, title=note or None, title_fontsize=8)
 plt.show()
 
@@ -310,8 +356,13 @@ plt.show()
 
 # %%
 k10 = int(np.flatnonzero(K_DIGITS == 10)[0])
-rows = {"stored": sources[0, :10], f"start ({FLIP_DIGITS:.0%} flipped)": starts[0, k10, :10, 0]}
+rows = {
+    "stored": sources[0, :10],
+    f"start ({FLIP_DIGITS:.0%} flipped)": starts[0, k10, :10, 0],
+}
 rows.update({f"retrieved, P = {P}": final[P][0, k10, :10, 0] for P in (2, 3, 4)})
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(len(rows), 10, figsize=(9, 1.0 * len(rows) + 0.4))
 for i, (name, imgs) in enumerate(rows.items()):
     for j in range(10):
@@ -327,7 +378,9 @@ for i, (name, imgs) in enumerate(rows.items()):
                 sp.set_color(style.color(2) if ok else style.color(1))
                 sp.set_linewidth(2.5)
     axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-fig.suptitle("Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not")
+fig.suptitle(
+    "Ten digits stored together (8×8 pixels, N = 64); green frame: exact recall, orange: not"
+)
 plt.show()
 
 # %% [markdown]
@@ -397,7 +450,9 @@ def dense_counts(runs):
     ]
     return {
         k: np.array(v)
-        for k, v in zip(("ds", "P", "N", "K", "s", "n"), zip(*rows, strict=True), strict=True)
+        for k, v in zip(
+            ("ds", "P", "N", "K", "s", "n"), zip(*rows, strict=True), strict=True
+        )
     }
 
 
@@ -422,9 +477,12 @@ def recall_prob(theta, ds, P, N, K):
         [np.zeros_like(x), log_shape(N, P, "asymptotic"), log_shape(N, P, "median")]
     )  # (model, data)
     g, c, w, om = (
-        jnp.swapaxes(theta[k], -2, -3)[..., ds, order] for k in ("gamma", "log_c", "w0", "omega")
+        jnp.swapaxes(theta[k], -2, -3)[..., ds, order]
+        for k in ("gamma", "log_c", "w0", "omega")
     )
-    return ndtr((c + g * x + shape - np.log(K)) / (w * jnp.exp(-om * x)))  # (..., model, data)
+    return ndtr(
+        (c + g * x + shape - np.log(K)) / (w * jnp.exp(-om * x))
+    )  # (..., model, data)
 
 
 def exponent_model(ds, P, N, K, n, s=None):
@@ -440,8 +498,13 @@ def exponent_model(ds, P, N, K, n, s=None):
             "omega": numpyro.sample("omega", dist.Normal(0.5, 0.5)),
         }
     p = recall_prob(theta, ds, P, N, K)
-    with numpyro.plate("model_", len(MODELS), dim=-2), numpyro.plate("data", len(N), dim=-1):
-        numpyro.sample("s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s)
+    with (
+        numpyro.plate("model_", len(MODELS), dim=-2),
+        numpyro.plate("data", len(N), dim=-1),
+    ):
+        numpyro.sample(
+            "s", dist.Binomial(n, probs=jnp.clip(p, 1e-6, 1 - 1e-6)), obs=s
+        )
 
 
 dd = dense_counts(runs_dense)
@@ -476,8 +539,14 @@ fit_d
 
 # %%
 post_d = fit_d.samples
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(
-    len(DATASETS), 2, figsize=(10, 3.1 * len(DATASETS) + 0.5), squeeze=False, layout="constrained"
+    len(DATASETS),
+    2,
+    figsize=(10, 3.1 * len(DATASETS) + 0.5),
+    squeeze=False,
+    layout="constrained",
 )
 for i, name in enumerate(DATASETS):
     for j, P in enumerate(ORDERS):
@@ -501,8 +570,12 @@ for i, name in enumerate(DATASETS):
         ax.axvline(P - 1, color="k", ls=":", lw=1.2, label="theory: P − 1")
         ax.set_xlabel(r"capacity exponent $\gamma$")
         ax.set_ylabel("posterior density")
-        ax.set_title(f"{name}: P = {P}, N = {Ns_ij.min()}–{Ns_ij.max()}", fontsize=10)
-fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+        ax.set_title(
+            f"{name}: P = {P}, N = {Ns_ij.min()}–{Ns_ij.max()}", fontsize=10
+        )
+fig.legend(
+    *axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4
+)
 plt.show()
 
 # %% [markdown]
@@ -514,12 +587,14 @@ plt.show()
 # %%
 draws = inference.thinned(post_d, 200)
 # compiled once, rather than run one small operation at a time; model index 2: signal-to-noise form
-p_rep = np.asarray(jax.jit(lambda th: recall_prob(th, dd["ds"], dd["P"], dd["N"], dd["K"]))(draws))[
-    :, 2
-]
+p_rep = np.asarray(
+    jax.jit(lambda th: recall_prob(th, dd["ds"], dd["P"], dd["N"], dd["K"]))(draws)
+)[:, 2]
 frac_rep = streams.numpy_rng(k_ppc).binomial(dd["n"], p_rep) / dd["n"]
 groups = [(i, P) for i in range(len(DATASETS)) for P in ORDERS]
 sizes = [np.unique(dd["N"][(dd["ds"] == i) & (dd["P"] == P)]) for i, P in groups]
+
+# %% tags=["hide-input"]
 fig, panels = style.panel_grid([Ns.size for Ns in sizes], sharey=True)
 for (i, P), axes_g, Ns in zip(groups, panels, sizes, strict=True):
     for ax, N in zip(axes_g, Ns, strict=True):
@@ -532,14 +607,16 @@ for (i, P), axes_g, Ns in zip(groups, panels, sizes, strict=True):
         ax.set_title(f"{DATASETS[i]}, P = {P}, N = {N}", fontsize=9)
         ax.set_xlabel("patterns K")
     axes_g[0].set_ylabel("fraction recalled")
-fig.legend(*panels[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
+fig.legend(
+    *panels[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2
+)
 plt.show()
 
 # %% [markdown]
 # ## Claim check
 #
 # The check compares the posterior's 94% highest-density interval with a region around the
-# theory's value (`emergence.claims`: Kruschke's HDI + ROPE rule), and raises if the verdict
+# theory's value (`emergence.claims`: Kruschke's HDI + ROPE rule {cite}`kruschke2018`), and raises if the verdict
 # differs from the one stated here. Checks on this section's runs state a verdict per scale;
 # checks on the shipped run state one verdict, since its data do not change with the scale.
 #
@@ -567,7 +644,7 @@ plt.show()
 PAPER_DENSE = "Replica symmetry breaking in dense neural networks"
 
 
-def gamma_claim(P, label):
+def gamma_claim(P, label, evidence=""):
     return claims.Claim(
         "learning/dense_associative_memory",
         PAPER_DENSE,
@@ -575,6 +652,7 @@ def gamma_claim(P, label):
         P - 1,
         tolerance=0.1 * (P - 1),
         note="K_c ~ N^(gamma - P + 1) binom(N-1, P-1) / z_N^2, exact recall",
+        evidence=evidence,
     )
 
 
@@ -590,21 +668,40 @@ for j, P in enumerate(ORDERS):
         expect=EXPECT_RUN[P],
     )
     display(v)
-    prose.glue(**{f"run_{P}": v.mean, f"run_{P}_sd": v.sd, f"run_{P}_N": max(runs_dense[0][P])})
+    prose.glue(
+        **{
+            f"run_{P}": v.mean,
+            f"run_{P}_sd": v.sd,
+            f"run_{P}_N": max(runs_dense[0][P]),
+        }
+    )
 
 # %%
 if big is not None:
     for j, P in enumerate(ORDERS):
         v = claims.check(
-            gamma_claim(P, f"shipped run, N <= {max(runs_dense[1][P])}"),
+            gamma_claim(
+                P,
+                f"shipped run, N <= {max(runs_dense[1][P])}",
+                f"shipped data: data/{DATA.name}, made {prov['date']} on {prov['device']}",
+            ),
             np.asarray(post_d["gamma"][:, 1, 2, j]),
             expect="reproduced",
         )
         display(v)
-        prose.glue(**{f"big_{P}": v.mean, f"big_{P}_sd": v.sd, f"big_{P}_N": max(runs_dense[1][P])})
+        prose.glue(
+            **{
+                f"big_{P}": v.mean,
+                f"big_{P}_sd": v.sd,
+                f"big_{P}_N": max(runs_dense[1][P]),
+            }
+        )
         # the three models' exponents on the shipped run, which the model comparison quotes
         prose.glue(
-            **{f"big_{P}_m{k}": np.mean(post_d["gamma"][:, 1, k, j]) for k in range(len(MODELS))}
+            **{
+                f"big_{P}_m{k}": np.mean(post_d["gamma"][:, 1, k, j])
+                for k in range(len(MODELS))
+            }
         )
 
 # %%

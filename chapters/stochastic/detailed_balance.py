@@ -13,7 +13,8 @@
 # %% [markdown]
 # # Is detailed balance broken? A model comparison
 #
-# The question the seed paper *Detailed balance in large language model-driven agents* asks of
+# The question the seed paper *Detailed balance in large language model-driven agents*
+# {cite}`seed_llm_detailed_balance` asks of
 # language-model agents, which it reports to "statistically discover a detailed balance" in, asked
 # here of a system whose answer we know: the {doc}`flashing ratchet <flashing_ratchet>`, which
 # breaks detailed balance, and two equilibrium versions of it, which do not.
@@ -27,14 +28,14 @@
 # - read how strongly detailed balance is broken from the posteriors of the cycle affinities.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import time
 
 import jax
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
-from emergence import markov, prose, scale, streams, style
+from emergence import claims, markov, prose, scale, streams, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -105,14 +106,24 @@ SIZES
 # %%
 SYSTEM = markov.RATCHET
 N_SITES = SYSTEM.n_sites
-PRIOR = (1.0, 0.2, 5.0)  # Gamma(a, b) rates and link weights, N(0, e_scale) energies
-BROAD = (1.0, 0.05, 20.0)  # for the sensitivity check: rates of mean 20, energies of scale 20 kT
+PRIOR = (
+    1.0,
+    0.2,
+    5.0,
+)  # Gamma(a, b) rates and link weights, N(0, e_scale) energies
+BROAD = (
+    1.0,
+    0.05,
+    20.0,
+)  # for the sensitivity check: rates of mean 20, energies of scale 20 kT
 CASES = {
     "(a) flashing ratchet": SYSTEM.generator(),
-    "(b) no switching": markov.flashing_ratchet(SYSTEM.V, 0.0, SYSTEM.gamma, n_sites=N_SITES)[
-        :N_SITES, :N_SITES
-    ],
-    "(c) flat potential": markov.flashing_ratchet(0.0, SYSTEM.r, SYSTEM.gamma, n_sites=N_SITES),
+    "(b) no switching": markov.flashing_ratchet(
+        SYSTEM.V, 0.0, SYSTEM.gamma, n_sites=N_SITES
+    )[:N_SITES, :N_SITES],
+    "(c) flat potential": markov.flashing_ratchet(
+        0.0, SYSTEM.r, SYSTEM.gamma, n_sites=N_SITES
+    ),
 }
 FRACTIONS = (16, 4, 1)  # the first 1/16, 1/4 and all of the trajectories
 T_SETS = np.array([SIZES["paths"] // f * SIZES["time"] for f in FRACTIONS])
@@ -144,13 +155,22 @@ for i, (name, Q) in enumerate(CASES.items()):
     results[name] = []
     for j, f in enumerate(FRACTIONS):
         part = markov.Paths(*(a[: SIZES["paths"] // f] for a in paths))
-        dwell, counts = (np.asarray(a) for a in markov.path_statistics(part, Q.shape[0], SIZES["time"]))
+        dwell, counts = (
+            np.asarray(a)
+            for a in markov.path_statistics(part, Q.shape[0], SIZES["time"])
+        )
         rng = streams.numpy_rng(jax.random.fold_in(k_is, 10 * i + j))
         results[name].append(
-            markov.detailed_balance_test(dwell, counts, PRIOR, SIZES["is_draws"], seed=rng)
+            markov.detailed_balance_test(
+                dwell, counts, PRIOR, SIZES["is_draws"], seed=rng
+            )
         )
     broad[name] = markov.detailed_balance_test(
-        dwell, counts, BROAD, SIZES["is_draws"], seed=streams.numpy_rng(jax.random.fold_in(k_broad, i))
+        dwell,
+        counts,
+        BROAD,
+        SIZES["is_draws"],
+        seed=streams.numpy_rng(jax.random.fold_in(k_broad, i)),
     )
     res = results[name][-1]
     print(
@@ -221,7 +241,10 @@ ax = axes[1]
 name = "(a) flashing ratchet"
 ax.plot(T_SETS, logK[name], "o-", color=style.color(0), label=name)
 ax.plot(
-    T_SETS, logK[name][-1] * T_SETS / T_SETS[-1], "k:", label="$\\propto T$ (through the last point)"
+    T_SETS,
+    logK[name][-1] * T_SETS / T_SETS[-1],
+    "k:",
+    label="$\\propto T$ (through the last point)",
 )
 ax.set(
     xlabel="observed time $T$ ($1/\\Gamma$)",
@@ -246,15 +269,20 @@ plt.show()
 
 
 # %%
-def affinity_posterior(rng, res, cycle, prior=PRIOR, n=4000):
+def affinity_posterior(rng, res, cycle, prior, n=4000):
     """n exact draws of a cycle's affinity under M1: each rate Gamma(a + n_ij, b + T_i)."""
     a, b, _ = prior
     rates = np.zeros((n, *res.counts.shape))
     for i, j in res.links:
         for s, t in ((i, j), (j, i)):
-            rates[:, s, t] = rng.gamma(a + res.counts[s, t], 1.0 / (b + res.dwell[s]), n)
+            rates[:, s, t] = rng.gamma(
+                a + res.counts[s, t], 1.0 / (b + res.dwell[s]), n
+            )
     c = np.array(cycle)
-    return np.sum(np.log(rates[:, c, np.roll(c, -1)]) - np.log(rates[:, np.roll(c, -1), c]), axis=1)
+    return np.sum(
+        np.log(rates[:, c, np.roll(c, -1)]) - np.log(rates[:, np.roll(c, -1), c]),
+        axis=1,
+    )
 
 
 affinities = {}
@@ -262,10 +290,17 @@ for i, (name, res) in enumerate(whole.items()):
     if res.states == N_SITES:
         cycles = [(0, 1, 2)]
     else:
-        cycles = [markov.ratchet_square(x, N_SITES) for x in range(N_SITES)] + [(0, 1, 2)]
+        cycles = [markov.ratchet_square(x, N_SITES) for x in range(N_SITES)] + [
+            (0, 1, 2)
+        ]
     rng = streams.numpy_rng(jax.random.fold_in(k_affinity, i))
     affinities[name] = [
-        (c, affinity_posterior(rng, res, c), markov.cycle_affinity(CASES[name], c)) for c in cycles
+        (
+            c,
+            affinity_posterior(rng, res, c, PRIOR),
+            markov.cycle_affinity(CASES[name], c),
+        )
+        for c in cycles
     ]
 
 # %% tags=["hide-input"]
@@ -273,7 +308,15 @@ fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
 for ax, (name, rows) in zip(axes, affinities.items(), strict=True):
     for k, (c, a, exact) in enumerate(rows):
         label = "ring 0→1→2" if len(c) == 3 else f"square {c[0]}→{c[1]}"
-        ax.hist(a, bins=60, density=True, histtype="step", lw=1.5, color=style.color(k), label=label)
+        ax.hist(
+            a,
+            bins=60,
+            density=True,
+            histtype="step",
+            lw=1.5,
+            color=style.color(k),
+            label=label,
+        )
         ax.axvline(exact, color=style.color(k), ls=":", lw=1)
     ax.set(
         title=f"{name}\nP(DB | data) = {fmt_prob(whole[name].log10_p_db, math=True)}",
@@ -301,17 +344,22 @@ plt.show()
 
 # %%
 PAPER_DB = "Detailed balance in large language model-driven agents"
-if not whole["(a) flashing ratchet"].log10_K > 2:
-    raise AssertionError(
-        f"the test missed broken detailed balance in the ratchet: {whole['(a) flashing ratchet']}"
+NOTE = f"Bayes factor from {SIZES['paths']} complete paths of duration {SIZES['time']:g}"
+REGIONS = {  # (region of log10 K, what the test must say)
+    "(a) flashing ratchet": ((2.0, np.inf), "decisively broken (K > 100)"),
+    "(b) no switching": ((-np.inf, 0.0), "favoured (K < 1)"),
+    "(c) flat potential": ((-np.inf, 0.0), "favoured (K < 1)"),
+}
+for name, ((lo, hi), says) in REGIONS.items():
+    claim = claims.Claim(
+        "stochastic/detailed_balance",
+        PAPER_DB,
+        f"detailed balance {says} in {name}: log10 K",
+        lo if np.isfinite(lo) else hi,
+        interval=(lo, hi),
+        note=NOTE,
     )
-for name in ("(b) no switching", "(c) flat potential"):
-    if not whole[name].log10_K < 0:
-        raise AssertionError(
-            f"the test claims broken detailed balance in the equilibrium case {name}: "
-            f"log10 K = {whole[name].log10_K:.2f}"
-        )
-print(f"{PAPER_DB}:\n  the detailed-balance test answers correctly in all three cases")
+    display(claims.decide(claim, whole[name].log10_K, expect="reproduced"))
 
 # %%
 print(f"page ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'")

@@ -22,9 +22,9 @@
 #
 # Its discrete version, a particle hopping between three sites, is a six-state Markov jump
 # process. It is the first test system of one of our seed papers, *Foundation Inference Models
-# for Markov Jump Processes*, which infers rate matrices "from noisy and sparse observations" and
+# for Markov Jump Processes* {cite}`seed_fim_mjp`, which infers rate matrices "from noisy and sparse observations" and
 # reports that its model infers "discrete flashing ratchet systems". A second seed, *Detailed
-# balance in large language model-driven agents*, turns the question around: given observed
+# balance in large language model-driven agents* {cite}`seed_llm_detailed_balance`, turns the question around: given observed
 # transitions between states, does the process obey detailed balance? It reports that it
 # "statistically discover[s] a detailed balance" in the transitions of language-model agents.
 # Both are inference problems on a Markov jump process; this chapter solves them for the ratchet,
@@ -34,7 +34,7 @@
 #
 # - meet the model and its exact stationary state, current and entropy production, computed
 #   from the generator;
-# - simulate the ratchet exactly (Gillespie) with the library's `emergence.markov` kernel and
+# - simulate the ratchet exactly (Gillespie {cite}`gillespie1977`) with the library's `emergence.markov` kernel and
 #   compare occupation and current with the exact values;
 # - see the current appear only when the potential flashes, and vanish for slow and for fast
 #   switching.
@@ -46,7 +46,6 @@
 # the second seed's.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import time
 
 import jax
@@ -67,7 +66,12 @@ T_START = time.perf_counter()
 
 # %%
 SIZES = scale.pick(
-    ci=dict(show_paths=200, sweep_rates=(0.1, 1.0, 10.0), sweep_paths=96, sweep_time=500.0),
+    ci=dict(
+        show_paths=200,
+        sweep_rates=(0.1, 1.0, 10.0),
+        sweep_paths=96,
+        sweep_time=500.0,
+    ),
     default=dict(
         show_paths=400,
         sweep_rates=(0.03, 0.1, 0.3, 1.0, 2.0, 5.0, 20.0),
@@ -133,7 +137,7 @@ print(np.array2string(Q_TRUE, precision=3, suppress_small=True))
 #   particle's **current** around the ring: the net number of jumps $x \to x+1$ per unit time
 #   through a cut between two sites (in either potential) is the same for every cut, and the
 #   mean velocity $J$, in sites per unit time, is $n$ times it (`markov.ratchet_current`);
-# - Schnakenberg's **entropy production rate**
+# - Schnakenberg's **entropy production rate** {cite}`schnakenberg1976`
 #
 #   $$
 #   \sigma = \tfrac12\sum_{ij} J_{ij}\ln\frac{\pi_i Q_{ij}}{\pi_j Q_{ji}} \geq 0
@@ -153,7 +157,9 @@ PI_TRUE = markov.stationary(Q_TRUE)
 J_TRUE = markov.ratchet_current(Q_TRUE, N_SITES)
 SIGMA_TRUE = markov.entropy_production(Q_TRUE)
 JUMP_RATE = float(-(PI_TRUE * np.diag(Q_TRUE)).sum())
-pi_text = ", ".join(f"{s} {p:.4f}" for s, p in zip(SYSTEM.labels, PI_TRUE, strict=True))
+pi_text = ", ".join(
+    f"{s} {p:.4f}" for s, p in zip(SYSTEM.labels, PI_TRUE, strict=True)
+)
 print(f"stationary distribution: {pi_text}")
 print(
     f"current (mean velocity) J = {J_TRUE:.5f} sites per unit time (negative: towards the steep side)"
@@ -165,7 +171,9 @@ print(f"entropy production rate sigma = {SIGMA_TRUE:.4f} k_B per unit time")
 for x in range(N_SITES):
     a = markov.cycle_affinity(Q_TRUE, markov.ratchet_square(x, N_SITES))
     print(f"affinity of square {x}->{(x + 1) % N_SITES}: {a:+.3f}")
-print(f"affinity of the on-ring 0->1->2: {markov.cycle_affinity(Q_TRUE, (0, 1, 2)):+.3f}")
+print(
+    f"affinity of the on-ring 0->1->2: {markov.cycle_affinity(Q_TRUE, (0, 1, 2)):+.3f}"
+)
 prose.glue(turn_time=N_SITES / abs(J_TRUE), jump_rate=JUMP_RATE)
 
 # %% [markdown]
@@ -196,26 +204,45 @@ prose.glue(turn_time=N_SITES / abs(J_TRUE), jump_rate=JUMP_RATE)
 N_SHOW, T_SHOW = SIZES["show_paths"], 1000.0
 show = markov.gillespie_stationary(k_show, Q_TRUE, N_SHOW, T_SHOW)
 disp = np.asarray(markov.ratchet_displacement(show, N_SITES))
-dwell, counts = (np.asarray(a) for a in markov.path_statistics(show, 2 * N_SITES, T_SHOW))
+dwell, counts = (
+    np.asarray(a) for a in markov.path_statistics(show, 2 * N_SITES, T_SHOW)
+)
 final = disp[np.arange(N_SHOW), np.asarray(show.n_jumps)] / T_SHOW
 t_axis = np.linspace(0, T_SHOW, 1001)
 on_grid = np.asarray(
-    jax.vmap(lambda t: jnp.searchsorted(t, jnp.asarray(t_axis), side="right") - 1)(show.times)
+    jax.vmap(lambda t: jnp.searchsorted(t, jnp.asarray(t_axis), side="right") - 1)(
+        show.times
+    )
 )
-disp_grid = np.take_along_axis(disp, on_grid, axis=1)  # every trajectory's displacement on the grid
+disp_grid = np.take_along_axis(
+    disp, on_grid, axis=1
+)  # every trajectory's displacement on the grid
 print(f"simulated: {int(counts.sum())} jumps in total time {N_SHOW * T_SHOW:.0f}")
 print(
     f"current: simulated {final.mean():.5f} +- {final.std() / np.sqrt(N_SHOW):.5f} (SE), exact {J_TRUE:.5f}"
 )
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), gridspec_kw=dict(width_ratios=[1, 1.6, 1]))
+fig, axes = plt.subplots(
+    1, 3, figsize=(13, 3.8), gridspec_kw=dict(width_ratios=[1, 1.6, 1])
+)
 ax = axes[0]
 U_on = SYSTEM.V * np.arange(N_SITES) / (N_SITES - 1)
 xs = np.arange(-3, 7)
 ax.plot(xs, U_on[xs % N_SITES], "o-", color=style.color(0), label="on: sawtooth")
-ax.plot(xs, np.zeros(xs.size) - 0.6, "o-", color=style.color(1), label="off: flat (shifted down)")
-ax.annotate("", xy=(3, 0), xytext=(2, SYSTEM.V), arrowprops=dict(arrowstyle="->", color="k", lw=1))
+ax.plot(
+    xs,
+    np.zeros(xs.size) - 0.6,
+    "o-",
+    color=style.color(1),
+    label="off: flat (shifted down)",
+)
+ax.annotate(
+    "",
+    xy=(3, 0),
+    xytext=(2, SYSTEM.V),
+    arrowprops=dict(arrowstyle="->", color="k", lw=1),
+)
 ax.text(2.6, SYSTEM.V / 2 + 0.3, "steep\ndrop", fontsize=8)
 ax.set(
     xlabel="site (unwrapped; the ring has 3)",
@@ -227,7 +254,9 @@ ax.legend(fontsize=8, loc="upper left", ncol=2)
 ax = axes[1]
 for i in range(6):
     ax.step(t_axis, disp_grid[i], where="post", lw=0.8, color=style.color(i))
-ax.plot(t_axis[::50], disp_grid.mean(axis=0)[::50], "k", lw=2, label=f"mean of {N_SHOW}")
+ax.plot(
+    t_axis[::50], disp_grid.mean(axis=0)[::50], "k", lw=2, label=f"mean of {N_SHOW}"
+)
 ax.plot(t_axis, J_TRUE * t_axis, "k:", lw=1.5, label="exact $J\\,t$")
 ax.set(
     xlabel="time ($1/\\Gamma$)",
@@ -239,10 +268,18 @@ ax = axes[2]
 w = 0.38
 ax.bar(np.arange(6) - w / 2, PI_TRUE, w, label="exact $\\pi$", color=style.color(0))
 ax.bar(
-    np.arange(6) + w / 2, dwell / dwell.sum(), w, label="simulated time fraction", color=style.color(2)
+    np.arange(6) + w / 2,
+    dwell / dwell.sum(),
+    w,
+    label="simulated time fraction",
+    color=style.color(2),
 )
 ax.set_xticks(range(6), SYSTEM.labels)
-ax.set(xlabel="state (site, potential $\\pm$)", ylabel="probability", title="stationary occupation")
+ax.set(
+    xlabel="state (site, potential $\\pm$)",
+    ylabel="probability",
+    title="stationary occupation",
+)
 ax.legend(fontsize=8)
 plt.show()
 
@@ -277,10 +314,16 @@ def sweep_point(key, r, n_paths, t_max, n_batches=8):
     sigma = []
     for batch in np.array_split(np.arange(n_paths), n_batches):
         part = markov.Paths(*(a[batch] for a in p))
-        dw, c = (np.asarray(a) for a in markov.path_statistics(part, 2 * N_SITES, t_max))
+        dw, c = (
+            np.asarray(a) for a in markov.path_statistics(part, 2 * N_SITES, t_max)
+        )
         # Schnakenberg's formula for the maximum-likelihood rates counts / dwell and the
         # empirical occupation, i.e. with the measured jump fluxes counts / time
-        sigma.append(markov.entropy_production(markov.generator(c / dw[:, None]), pi=dw / dw.sum()))
+        sigma.append(
+            markov.entropy_production(
+                markov.generator(c / dw[:, None]), pi=dw / dw.sum()
+            )
+        )
     return dict(
         r=r,
         J=v.mean(),
@@ -293,12 +336,16 @@ def sweep_point(key, r, n_paths, t_max, n_batches=8):
 
 t0 = time.perf_counter()
 sweep = [
-    sweep_point(jax.random.fold_in(k_sweep, i), r, SIZES["sweep_paths"], SIZES["sweep_time"])
+    sweep_point(
+        jax.random.fold_in(k_sweep, i), r, SIZES["sweep_paths"], SIZES["sweep_time"]
+    )
     for i, r in enumerate(SIZES["sweep_rates"])
 ]
 elapsed = time.perf_counter() - t0
 total_jumps = sum(s["jumps"] for s in sweep)
-print(f"{total_jumps:.3g} jumps simulated in {elapsed:.1f} s ({total_jumps / elapsed:.3g} jumps/s)")
+print(
+    f"{total_jumps:.3g} jumps simulated in {elapsed:.1f} s ({total_jumps / elapsed:.3g} jumps/s)"
+)
 
 rates = np.geomspace(1e-2, 1e2, 121)
 exact = {
@@ -315,7 +362,9 @@ for j, (V, Qs) in enumerate(exact.items()):
         color=style.color(j),
         label=f"exact, $V = {V:g}\\,k_BT$",
     )
-    axes[1].plot(rates, [markov.entropy_production(Q) for Q in Qs], color=style.color(j))
+    axes[1].plot(
+        rates, [markov.entropy_production(Q) for Q in Qs], color=style.color(j)
+    )
 r_sim = np.array([s["r"] for s in sweep])
 axes[0].errorbar(
     r_sim,

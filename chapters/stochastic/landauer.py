@@ -13,12 +13,12 @@
 # %% [markdown]
 # # The cost of erasing a bit
 #
-# Landauer argued in 1961 that forgetting has a price: resetting a one-bit memory to a fixed
+# Landauer argued in 1961 {cite}`landauer1961` that forgetting has a price: resetting a one-bit memory to a fixed
 # state, whatever it held, must dissipate at least $k_BT\ln 2$ of heat. One of our seed papers,
-# *Fundamental Principle of Information-to-Energy Conversion*, states the limit as "the energy of
+# *Fundamental Principle of Information-to-Energy Conversion* {cite}`seed_landauer_principle`, states the limit as "the energy of
 # 1 bit would then be (the Landauers limit) kT ln 2". The bound is an average over many
 # erasures, reached only in the limit of infinitely slow operation. The colloidal-particle
-# experiments that tested it (Bérut et al., *Experimental verification of Landauer's principle
+# experiments that tested it {cite}`berut2012` (Bérut et al., *Experimental verification of Landauer's principle
 # linking information and thermodynamics*, 2012) held a bead in a double-well optical trap and
 # found the mean dissipated heat approaching $k_BT\ln 2$ from above roughly as $B/\tau$ in the
 # protocol's duration $\tau$.
@@ -27,18 +27,17 @@
 #
 # - simulate the colloidal bit, an overdamped Brownian particle in a time-dependent double well,
 #   with the library's Langevin kernel, and measure the work of each erasure along its
-#   trajectory (Sekimoto's stochastic energetics);
+#   trajectory (Sekimoto's stochastic energetics {cite}`sekimoto1998`);
 # - see the work distributions of fast and slow erasures and the mean work approach
 #   $k_BT\ln 2$ as $\tau$ grows;
 # - test the generalized bound for *partial* erasure,
 #   $\langle W\rangle \ge k_BT\,[\ln 2 + p\ln p + (1-p)\ln(1-p)]$;
 # - infer $W_\infty$ and $B$ in $\langle W\rangle(\tau) = W_\infty + B/\tau$ with NumPyro from the
 #   raw work of every trajectory, and check the posterior of $W_\infty$ against $k_BT\ln 2$;
-# - use Jarzynski's equality on the same trajectories, and see how its estimator fails when
+# - use Jarzynski's equality {cite}`jarzynski1997` on the same trajectories, and see how its estimator fails when
 #   the average is carried by rare trajectories.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import dataclasses
 import inspect
 import time
@@ -53,7 +52,16 @@ from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, init_to_median
 from scipy.special import xlogy
 
-from emergence import claims, data, inference, langevin, prose, scale, streams, style
+from emergence import (
+    claims,
+    data,
+    inference,
+    langevin,
+    prose,
+    scale,
+    streams,
+    style,
+)
 
 style.use()
 SCALE = scale.current_scale()
@@ -152,9 +160,13 @@ stages = [
     (1.0, "end: untilted, bit = 0"),
 ]
 STAGE_NAMES = ("lower", "tilt", "raise", "untilt")
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[1.7, 1]))
+fig, axes = plt.subplots(
+    1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[1.7, 1])
+)
 for i, (s, label) in enumerate(stages):
-    u = jax.vmap(lambda x, s=s: U(jnp.array([x]), s, (1.0, BARRIER, TILT)))(jnp.asarray(xs))
+    u = jax.vmap(lambda x, s=s: U(jnp.array([x]), s, (1.0, BARRIER, TILT)))(
+        jnp.asarray(xs)
+    )
     axes[0].plot(
         xs,
         np.asarray(u),
@@ -163,9 +175,13 @@ for i, (s, label) in enumerate(stages):
         ls="--" if s == 1.0 else "-",
     )
 axes[0].set(
-    xlabel="position $x$ (well minima at $\\pm 1$)", ylabel="$U(x, t)$ ($k_BT$)", ylim=(-18, 22)
+    xlabel="position $x$ (well minima at $\\pm 1$)",
+    ylabel="$U(x, t)$ ($k_BT$)",
+    ylim=(-18, 22),
 )
-axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+axes[0].legend(
+    fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+)
 s = np.linspace(0, 1, 401)
 g, f = langevin.erasure_protocol(s)
 axes[1].plot(s, np.asarray(g), label="barrier factor $g$")
@@ -175,7 +191,9 @@ for b in (0.25, 0.5, 0.75):
 for j, name in enumerate(STAGE_NAMES):
     axes[1].text(0.125 + 0.25 * j, 1.06, name, ha="center", fontsize=8)
 axes[1].set(xlabel="$t/\\tau$", ylabel="protocol", ylim=(-0.05, 1.6))
-axes[1].legend(loc="upper center", ncol=2, fontsize=8)  # above the curves, below the stage names
+axes[1].legend(
+    loc="upper center", ncol=2, fontsize=8
+)  # above the curves, below the stage names
 fig.suptitle("The erasure protocol")
 plt.show()
 
@@ -209,12 +227,25 @@ def erase(key, experiment, tau, n, *, tilt=None, records=4):
     x0 = langevin.sample_boltzmann_1d(k_start, U, n, 0.0, params, lo=-2.5, hi=2.5)
     n_steps = records * round(tau / experiment.dt / records)
     return langevin.simulate(
-        k_run, U, x0, dt=experiment.dt, n_steps=n_steps, params=params, record_every=n_steps // records
+        k_run,
+        U,
+        x0,
+        dt=experiment.dt,
+        n_steps=n_steps,
+        params=params,
+        record_every=n_steps // records,
     )
 
 
 run = erase(k_show, EXPERIMENT, 16.0, 12, records=400)
 s = np.asarray(run.times) / 16.0
+residual = np.asarray(run.first_law_residual[-1])
+print(
+    f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max():.3f} kT "
+    f"(work up to {np.abs(np.asarray(run.work)).max():.1f} kT)"
+)
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
 for i in range(12):
     c = style.color(1 if run.x[0, i, 0] > 0 else 0)
@@ -226,7 +257,9 @@ for ax in axes:
         ax.axvline(b, color="0.85", lw=0.8, zorder=0)
     ax.set_xlabel("$t/\\tau$")
 axes[0].set(ylabel="position $x$", title="12 erasures at $\\tau = 16$")
-axes[1].set(ylabel="cumulative work $W(t)$ ($k_BT$)", title="the work each one costs")
+axes[1].set(
+    ylabel="cumulative work $W(t)$ ($k_BT$)", title="the work each one costs"
+)
 bits = [
     plt.Line2D(
         [],
@@ -239,12 +272,7 @@ bits = [
 ]
 axes[0].legend(handles=bits, loc="upper right")
 axes[1].legend()
-
-residual = np.asarray(run.first_law_residual[-1])
-print(
-    f"first law W - Q - dU at the end: max |residual| = {np.abs(residual).max():.3f} kT "
-    f"(work up to {np.abs(np.asarray(run.work)).max():.1f} kT)"
-)
+plt.show()
 
 # %% [markdown]
 # Lowering the barrier lifts the particle's well and costs work (up to $2E_b$ for a particle
@@ -261,9 +289,13 @@ print(
 t0 = time.perf_counter()
 sweep = {}
 for i, tau in enumerate(SIZES["taus"]):
-    r = erase(jax.random.fold_in(k_sweep, i), EXPERIMENT, tau, SIZES["trajectories"])
+    r = erase(
+        jax.random.fold_in(k_sweep, i), EXPERIMENT, tau, SIZES["trajectories"]
+    )
     sweep[tau] = dict(
-        work=np.asarray(r.work, dtype=float),  # (5, n): at t/tau = 0, 1/4, 1/2, 3/4, 1
+        work=np.asarray(
+            r.work, dtype=float
+        ),  # (5, n): at t/tau = 0, 1/4, 1/2, 3/4, 1
         erased=np.asarray(r.x[-1, :, 0]) < 0,
         residual=np.asarray(r.first_law_residual[-1], dtype=float),
     )
@@ -272,10 +304,14 @@ W = [sweep[t]["work"][-1] for t in SIZES["taus"]]
 w_mean = np.array([w.mean() for w in W])
 w_se = np.array([w.std(ddof=1) / np.sqrt(w.size) for w in W])
 p_ok = np.array([sweep[t]["erased"].mean() for t in SIZES["taus"]])
-W_ok = [sweep[t]["work"][-1][sweep[t]["erased"]] for t in SIZES["taus"]]  # successful erasures only
+W_ok = [
+    sweep[t]["work"][-1][sweep[t]["erased"]] for t in SIZES["taus"]
+]  # successful erasures only
 w_mean_ok = np.array([w.mean() for w in W_ok])
 w_se_ok = np.array([w.std(ddof=1) / np.sqrt(w.size) for w in W_ok])
-print(f"simulated {len(taus)} x {SIZES['trajectories']} erasures in {time.perf_counter() - t0:.1f} s")
+print(
+    f"simulated {len(taus)} x {SIZES['trajectories']} erasures in {time.perf_counter() - t0:.1f} s"
+)
 for t, m, e, p in zip(taus, w_mean, w_se, p_ok, strict=True):
     print(f"tau = {t:5g}: <W> = {m:.3f} +- {e:.3f} kT, success p = {p:.4f}")
 
@@ -301,7 +337,9 @@ assert worst < 0.01, "the first law fails: the energetics are wrong"
 # the files ship with the book's repository (on Colab: clone it, or download them); data.load
 # raises if a file was made with settings other than this chapter's experiment
 shipped = data.load("landauer_full_scale.npz", EXPERIMENT)
-shipped_half_dt = data.load("landauer_dt_check.npz", dataclasses.replace(EXPERIMENT, dt=DT / 2))
+shipped_half_dt = data.load(
+    "landauer_dt_check.npz", dataclasses.replace(EXPERIMENT, dt=DT / 2)
+)
 big = shipped.arrays if shipped else None
 half_dt = shipped_half_dt.arrays if shipped_half_dt else None
 
@@ -331,13 +369,27 @@ else:
 
 # %%
 fast, slow = SIZES["taus"][1], SIZES["taus"][-1]
+
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for ax, tau in zip(axes, (fast, slow), strict=True):
     d = sweep[tau]
     w = d["work"][-1]
     bins = np.linspace(w.min(), w.max(), 80)
-    ax.hist(w[d["erased"]], bins, color=style.color(0), alpha=0.7, label="erased (ends at $x<0$)")
-    ax.hist(w[~d["erased"]], bins, color=style.color(1), alpha=0.9, label="failed (ends at $x>0$)")
+    ax.hist(
+        w[d["erased"]],
+        bins,
+        color=style.color(0),
+        alpha=0.7,
+        label="erased (ends at $x<0$)",
+    )
+    ax.hist(
+        w[~d["erased"]],
+        bins,
+        color=style.color(1),
+        alpha=0.9,
+        label="failed (ends at $x>0$)",
+    )
     ax.axvline(np.log(2), color="k", ls=":", label="$\\ln 2$")
     ax.axvline(w.mean(), color=style.color(2), label=f"mean {w.mean():.2f}")
     ax.set(
@@ -359,7 +411,9 @@ plt.show()
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-axes[0].errorbar(taus, w_mean, yerr=w_se, fmt="o", color=style.color(0), label="simulation")
+axes[0].errorbar(
+    taus, w_mean, yerr=w_se, fmt="o", color=style.color(0), label="simulation"
+)
 axes[0].axhline(np.log(2), color="k", ls=":", label="$k_BT\\ln 2$")
 axes[0].set(
     xscale="log",
@@ -368,7 +422,9 @@ axes[0].set(
     ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
     title="the mean work approaches $\\ln 2$",
 )
-axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
+axes[0].set_yticks(
+    [0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False
+)
 axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend()
 n_fail = np.array([(~sweep[t]["erased"]).sum() for t in SIZES["taus"]])
@@ -413,7 +469,9 @@ plt.show()
 # %%
 def landauer_bound(p):
     """The least mean work (kT) of an erasure that succeeds with probability p: ln 2 - H(p)."""
-    return np.log(2) + xlogy(p, p) + xlogy(1 - p, 1 - p)  # 0 log 0 = 0: p = 1 is allowed
+    return (
+        np.log(2) + xlogy(p, p) + xlogy(1 - p, 1 - p)
+    )  # 0 log 0 = 0: p = 1 is allowed
 
 
 partial = []
@@ -427,16 +485,25 @@ for i, tilt in enumerate(SIZES["tilts"]):
     )
     w = np.asarray(r.work[-1], dtype=float)
     partial.append(
-        (tilt, np.mean(np.asarray(r.x[-1, :, 0]) < 0), w.mean(), w.std(ddof=1) / np.sqrt(w.size))
+        (
+            tilt,
+            np.mean(np.asarray(r.x[-1, :, 0]) < 0),
+            w.mean(),
+            w.std(ddof=1) / np.sqrt(w.size),
+        )
     )
 partial = np.array(partial)
 for tilt, p, m, e in partial:
-    print(f"A = {tilt:4.2f}: p = {p:.3f}, <W> = {m:.3f} +- {e:.3f}, bound {landauer_bound(p):.3f} kT")
+    print(
+        f"A = {tilt:4.2f}: p = {p:.3f}, <W> = {m:.3f} +- {e:.3f}, bound {landauer_bound(p):.3f} kT"
+    )
 
 # %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6.4, 4))
 pp = np.linspace(0.5, 1, 200)
-ax.plot(pp, landauer_bound(pp), "k-", label="bound $\\ln 2 + p\\ln p + (1-p)\\ln(1-p)$")
+ax.plot(
+    pp, landauer_bound(pp), "k-", label="bound $\\ln 2 + p\\ln p + (1-p)\\ln(1-p)$"
+)
 ax.errorbar(
     partial[:, 1],
     partial[:, 2],
@@ -446,7 +513,9 @@ ax.errorbar(
     label=f"simulation, $\\tau = {SIZES['tilt_tau']}$, tilt $A$ from 0 to 6",
 )
 for tilt, p, m, _ in partial:
-    ax.annotate(f"{tilt:g}", (p, m), textcoords="offset points", xytext=(-12, 4), fontsize=7)
+    ax.annotate(
+        f"{tilt:g}", (p, m), textcoords="offset points", xytext=(-12, 4), fontsize=7
+    )
 ax.set(
     xlabel="success probability $p$",
     ylabel="mean work $\\langle W\\rangle$ ($k_BT$)",
@@ -462,7 +531,9 @@ plt.show()
 
 # %%
 gap = partial[:, 2] - landauer_bound(partial[:, 1])
-assert np.all(gap > -4 * partial[:, 3]), f"the generalized bound is violated: gaps {gap}"
+assert np.all(gap > -4 * partial[:, 3]), (
+    f"the generalized bound is violated: gaps {gap}"
+)
 print("mean work minus bound (kT):", np.round(gap, 3))
 
 # %% [markdown]
@@ -560,10 +631,14 @@ def erasure_model(groups, fail_work):
         sigma = numpyro.sample("sigma", dist.HalfNormal(5.0))
         mu = numpyro.deterministic("mu_erased", w_inf + B / TAU_FIT)
         numpyro.deterministic("mean_work", p * mu + (1 - p) * mu_f)
-        numpyro.sample("n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"])
+        numpyro.sample(
+            "n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"]
+        )
         numpyro.factor(
             "work_erased",
-            inference.normal_loglik_from_moments(groups["n_ok"], groups["s1"], groups["s2"], mu, sigma),
+            inference.normal_loglik_from_moments(
+                groups["n_ok"], groups["s1"], groups["s2"], mu, sigma
+            ),
         )
     with numpyro.plate("failures", fail_work.size):
         numpyro.sample("work_failed", dist.Normal(mu_f, sigma_f), obs=fail_work)
@@ -603,10 +678,9 @@ fit
 post = {k: np.asarray(v) for k, v in fit.samples.items()}
 rng = streams.numpy_rng(k_ppc)
 draws = rng.choice(post["W_inf"].size, size=100, replace=False)
-n_show = len(fit_taus)
-fig, axes = plt.subplots(1, n_show, figsize=(2.6 * n_show, 3.2), sharey=True)
-for j, ax in enumerate(np.atleast_1d(axes)):
-    obs = sweep[fit_taus[j]]["work"][-1]
+ppc = []  # per fitted duration: bin centres, observed counts, 94% predictive band
+for j, tau in enumerate(fit_taus):
+    obs = sweep[tau]["work"][-1]
     n = obs.size
     bins = np.linspace(min(obs.min(), -6.0), np.percentile(obs, 99.99) + 1.0, 50)
     rep_counts = []
@@ -620,7 +694,15 @@ for j, ax in enumerate(np.atleast_1d(axes)):
         )
         rep_counts.append(np.histogram(rep, bins)[0])
     lo, hi = np.percentile(rep_counts, [3, 97], axis=0)
-    centres = 0.5 * (bins[1:] + bins[:-1])
+    ppc.append((0.5 * (bins[1:] + bins[:-1]), np.histogram(obs, bins)[0], lo, hi))
+
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(
+    1, len(fit_taus), figsize=(2.6 * len(fit_taus), 3.2), sharey=True
+)
+for ax, tau, (centres, counts, lo, hi) in zip(
+    np.atleast_1d(axes), fit_taus, ppc, strict=True
+):
     ax.fill_between(
         centres,
         np.maximum(lo, 0.5),
@@ -632,19 +714,25 @@ for j, ax in enumerate(np.atleast_1d(axes)):
     )
     ax.step(
         centres,
-        np.maximum(np.histogram(obs, bins)[0], 0.5),
+        np.maximum(counts, 0.5),
         where="mid",
         color="k",
         lw=1,
         label="simulated",
     )
-    ax.set(yscale="log", ylim=(0.7, None), title=f"$\\tau = {fit_taus[j]:g}$", xlabel="$W$ ($k_BT$)")
+    ax.set(
+        yscale="log",
+        ylim=(0.7, None),
+        title=f"$\\tau = {tau:g}$",
+        xlabel="$W$ ($k_BT$)",
+    )
 np.atleast_1d(axes)[0].set_ylabel("trajectories per bin")
 handles, labels = np.atleast_1d(axes)[-1].get_legend_handles_labels()
 fig.suptitle("Posterior predictive check of the work distributions")
 fig.legend(
     handles, labels, loc="outside lower center", ncol=2, fontsize=8
-)  # below the panels, off the data
+)  # off the data
+plt.show()
 
 # %% [markdown]
 # The Gaussian peak of successful erasures describes the bulk at every fitted duration, over
@@ -660,11 +748,22 @@ curve = np.asarray(post["W_inf"])[:, None] + np.asarray(post["B"])[:, None] / tt
 lo, mid, hi = np.percentile(curve, [3, 50, 97], axis=0)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 axes[0].fill_between(
-    tt, lo, hi, color=style.color(0), alpha=0.3, label="$W_\\infty + B/\\tau$, 94% band"
+    tt,
+    lo,
+    hi,
+    color=style.color(0),
+    alpha=0.3,
+    label="$W_\\infty + B/\\tau$, 94% band",
 )
 axes[0].plot(tt, mid, color=style.color(0))
 axes[0].errorbar(
-    taus, w_mean_ok, yerr=w_se_ok, fmt="o", color="k", ms=4, label="simulation: erased (mean, SE)"
+    taus,
+    w_mean_ok,
+    yerr=w_se_ok,
+    fmt="o",
+    color="k",
+    ms=4,
+    label="simulation: erased (mean, SE)",
 )
 axes[0].axhline(np.log(2), color="k", ls=":", label="$\\ln 2$")
 axes[0].axvline(4, color="0.7", lw=0.8)
@@ -676,7 +775,9 @@ axes[0].set(
     ylabel="$\\langle W\\rangle$ ($k_BT$)",
     title="fit for $4 \\leq \\tau \\leq 64$ (between the grey lines)",
 )
-axes[0].set_yticks([0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False)
+axes[0].set_yticks(
+    [0.5, 0.7, 1, 2, 3, 5], ["0.5", "0.7", "1", "2", "3", "5"], minor=False
+)
 axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].legend(fontsize=8)
 excess = (w_mean_ok - np.log(2)) * taus
@@ -690,7 +791,9 @@ axes[1].errorbar(
     label="$(\\langle W\\rangle_{\\rm erased} - \\ln 2)\\,\\tau$",
 )
 b_lo, b_hi = np.percentile(np.asarray(post["B"]), [3, 97])
-axes[1].axhspan(b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%")
+axes[1].axhspan(
+    b_lo, b_hi, color=style.color(0), alpha=0.3, label="posterior of $B$, 94%"
+)
 axes[1].set(
     xscale="log",
     xlabel="$\\tau$",
@@ -710,7 +813,9 @@ plt.show()
 # %%
 sig = np.asarray(post["sigma"]).mean(axis=0)
 for t, s_, m in zip(TAU_FIT, sig, w_mean_ok[np.isin(taus, TAU_FIT)], strict=True):
-    print(f"tau = {t:5g}: sigma_W^2 / 2 = {s_**2 / 2:.3f},  <W> - ln 2 = {m - np.log(2):.3f} kT")
+    print(
+        f"tau = {t:5g}: sigma_W^2 / 2 = {s_**2 / 2:.3f},  <W> - ln 2 = {m - np.log(2):.3f} kT"
+    )
 
 # %% [markdown]
 # ## The claim check
@@ -738,7 +843,8 @@ verdict = claims.check(
         "asymptotic work of a successful erasure W_inf (kT)",
         float(np.log(2)),
         tolerance=0.05,
-        note="<W>(tau) = W_inf + B/tau fitted for 4 <= tau <= 64; E_b = 10 kT, A = 6 kT",
+        note=f"<W>(tau) = W_inf + B/tau fitted for 4 <= tau <= 64; "
+        f"E_b = {EXPERIMENT.barrier:g} kT, A = {EXPERIMENT.tilt:g} kT",
     ),
     post["W_inf"],
     expect="reproduced",
@@ -894,7 +1000,9 @@ plt.show()
 
 # %%
 if big is None:
-    print("data/landauer_full_scale.npz not found: the large-run sections are skipped")
+    print(
+        "data/landauer_full_scale.npz not found: the large-run sections are skipped"
+    )
 else:
     print(data.describe(shipped.provenance, extra=("trajectory_steps_per_second",)))
     n_big = int(big["n_trajectories"])
@@ -940,7 +1048,9 @@ else:
 
 # %%
 if big is not None:
-    est = -np.log(big["jarzynski_mean_exp"][:, 1:])  # (durations, t/tau = 1/4, 1/2, 3/4, 1)
+    est = -np.log(
+        big["jarzynski_mean_exp"][:, 1:]
+    )  # (durations, t/tau = 1/4, 1/2, 3/4, 1)
     for tau, e in zip(big["taus"], est - dF[1:], strict=True):
         print(
             f"tau = {tau:3g}: estimate minus exact dF at t/tau = 1/4, 1/2, 3/4, 1: "
@@ -956,7 +1066,9 @@ halves = []
 for d, label in ((big, "dt"), (half_dt, "dt/2")):
     for i, tau in enumerate(d["taus"] if d is not None else []):
         n = int(d["n_trajectories"])
-        h = d["jarzynski_split"][i]  # sums of e^-W / n over erased, failed; then of e^-2W / n
+        h = d["jarzynski_split"][
+            i
+        ]  # sums of e^-W / n over erased, failed; then of e^-2W / n
         se = np.sqrt((h[2:] - h[:2] ** 2) / n)
         halves.append((tau, h[0], se[0]))
         print(

@@ -16,7 +16,7 @@
 # The {doc}`flashing ratchet <flashing_ratchet>` of the previous page, observed two ways. First
 # completely, every jump and its time, which gives an exact likelihood; then as sparse
 # snapshots read with noise, the setting of the seed paper *Foundation Inference Models for
-# Markov Jump Processes*, which infers rate matrices "from noisy and sparse observations" and
+# Markov Jump Processes* {cite}`seed_fim_mjp`, which infers rate matrices "from noisy and sparse observations" and
 # reports that it infers "discrete flashing ratchet systems". This page does the same with an
 # explicit model and NumPyro, for the chapter's ratchet, `markov.RATCHET` ($V = 4\,k_BT$,
 # $r = \Gamma$, three sites), and checks the claim where the truth is known.
@@ -31,7 +31,6 @@
 # - see, in an exact example, why snapshots identify a generator only up to an ambiguity.
 
 # %% tags=["hide-cell"]
-# On Colab, install the book's library first:  !pip install "emergence @ git+<this book's repository>"
 import os
 import time
 
@@ -73,10 +72,22 @@ jax.config.update("jax_enable_x64", True)
 # %%
 SIZES = scale.pick(
     ci=dict(
-        fit_paths=64, fit_time=100.0, snap_paths=75, snapshots=20, warmup=350, samples=900, chains=2
+        fit_paths=64,
+        fit_time=100.0,
+        snap_paths=75,
+        snapshots=20,
+        warmup=350,
+        samples=900,
+        chains=2,
     ),
     default=dict(
-        fit_paths=256, fit_time=200.0, snap_paths=200, snapshots=40, warmup=500, samples=1000, chains=4
+        fit_paths=256,
+        fit_time=200.0,
+        snap_paths=200,
+        snapshots=40,
+        warmup=500,
+        samples=1000,
+        chains=4,
     ),
     full=dict(
         fit_paths=1024,
@@ -99,8 +110,9 @@ N_SITES, S = SYSTEM.n_sites, 2 * SYSTEM.n_sites
 Q_TRUE = SYSTEM.generator()
 J_TRUE = markov.ratchet_current(Q_TRUE, N_SITES)
 SIGMA_TRUE = markov.entropy_production(Q_TRUE)
+print(SYSTEM)
 print(
-    f"{SYSTEM}: current {J_TRUE:.5f} sites per unit time, entropy production {SIGMA_TRUE:.4f} k_B per unit time"
+    f"current {J_TRUE:.5f} sites per unit time, entropy production {SIGMA_TRUE:.4f} k_B per unit time"
 )
 
 key = jax.random.key(2024)
@@ -136,9 +148,13 @@ k_paths, k_fit, k_ppc, k_snap, k_noise, k_fit_snap = jax.random.split(key, 6)
 # compilation) serves all three.
 
 # %%
-fit = markov.gillespie_stationary(k_paths, Q_TRUE, SIZES["fit_paths"], SIZES["fit_time"])
+fit = markov.gillespie_stationary(
+    k_paths, Q_TRUE, SIZES["fit_paths"], SIZES["fit_time"]
+)
 FRACTIONS = (16, 4, 1)
-subsets = [markov.Paths(*(a[: SIZES["fit_paths"] // f] for a in fit)) for f in FRACTIONS]
+subsets = [
+    markov.Paths(*(a[: SIZES["fit_paths"] // f] for a in fit)) for f in FRACTIONS
+]
 T_SETS = np.array([SIZES["fit_paths"] // f * SIZES["fit_time"] for f in FRACTIONS])
 T_FIT = T_SETS[-1]
 path_stats = [markov.path_statistics(p, S, SIZES["fit_time"]) for p in subsets]
@@ -152,8 +168,12 @@ def ratchet_model(dwell, counts):
         V = numpyro.sample("V", dist.Normal(0.0, 5.0))
         r = numpyro.sample("r", dist.LogNormal(0.0, 1.5))
         gamma = numpyro.sample("gamma", dist.LogNormal(0.0, 1.5))
-    Q = jax.vmap(lambda v, r_, g: markov.flashing_ratchet(v, r_, g, n_sites=N_SITES))(V, r, gamma)
-    numpyro.factor("paths", jnp.sum(jax.vmap(markov.path_log_likelihood)(Q, dwell, counts)))
+    Q = jax.vmap(
+        lambda v, r_, g: markov.flashing_ratchet(v, r_, g, n_sites=N_SITES)
+    )(V, r, gamma)
+    numpyro.factor(
+        "paths", jnp.sum(jax.vmap(markov.path_log_likelihood)(Q, dwell, counts))
+    )
 
 
 t0 = time.perf_counter()
@@ -195,7 +215,9 @@ def derived(post):
 
 
 samples = {k: np.asarray(v) for k, v in fit_paths.samples.items()}
-post_sets = [{k: v[:, d] for k, v in samples.items()} for d in range(len(FRACTIONS))]
+post_sets = [
+    {k: v[:, d] for k, v in samples.items()} for d in range(len(FRACTIONS))
+]
 post_paths = post_sets[-1]  # all trajectories
 der_paths = derived(post_paths)
 truth = dict(V=SYSTEM.V, r=SYSTEM.r, gamma=SYSTEM.gamma, J=J_TRUE, sigma=SIGMA_TRUE)
@@ -231,7 +253,11 @@ prose.glue(J_ratio=ratio)
 def jump_kinds(counts):
     """Hops with the potential on, hops with it off, and switches, from a (S, S) count matrix."""
     n = N_SITES
-    return [counts[:n, :n].sum(), counts[n:, n:].sum(), counts[:n, n:].sum() + counts[n:, :n].sum()]
+    return [
+        counts[:n, :n].sum(),
+        counts[n:, n:].sum(),
+        counts[:n, n:].sum() + counts[n:, :n].sum(),
+    ]
 
 
 def final_displacement(paths):
@@ -242,25 +268,40 @@ def final_displacement(paths):
 draws = streams.numpy_rng(k_ppc).choice(post_paths["V"].size, 100, replace=False)
 edges = np.arange(-60.5, 61.5, 6)
 obs_hist = np.histogram(final_displacement(fit), edges)[0]
-kind_obs = jump_kinds(np.asarray(markov.path_statistics(fit, S, SIZES["fit_time"])[1]))
+kind_obs = jump_kinds(
+    np.asarray(markov.path_statistics(fit, S, SIZES["fit_time"])[1])
+)
 rep_hist, rep_kind = [], []
 for k, d in enumerate(draws):
     Q = markov.flashing_ratchet(
-        post_paths["V"][d], post_paths["r"][d], post_paths["gamma"][d], n_sites=N_SITES
+        post_paths["V"][d],
+        post_paths["r"][d],
+        post_paths["gamma"][d],
+        n_sites=N_SITES,
     )
     rep = markov.gillespie_stationary(
         jax.random.fold_in(k_ppc, k), Q, SIZES["fit_paths"], SIZES["fit_time"]
     )
     rep_hist.append(np.histogram(final_displacement(rep), edges)[0])
-    rep_kind.append(jump_kinds(np.asarray(markov.path_statistics(rep, S, SIZES["fit_time"])[1])))
+    rep_kind.append(
+        jump_kinds(np.asarray(markov.path_statistics(rep, S, SIZES["fit_time"])[1]))
+    )
 rep_kind = np.array(rep_kind) / np.array(kind_obs)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw=dict(width_ratios=[1.6, 1]))
+fig, axes = plt.subplots(
+    1, 2, figsize=(11, 3.6), gridspec_kw=dict(width_ratios=[1.6, 1])
+)
 centres = 0.5 * (edges[1:] + edges[:-1])
 lo, hi = np.percentile(rep_hist, [3, 97], axis=0)
 axes[0].fill_between(
-    centres, lo, hi, step="mid", color=style.color(0), alpha=0.35, label="posterior predictive 94%"
+    centres,
+    lo,
+    hi,
+    step="mid",
+    color=style.color(0),
+    alpha=0.35,
+    label="posterior predictive 94%",
 )
 axes[0].step(centres, obs_hist, where="mid", color="k", label="data")
 axes[0].set(
@@ -306,17 +347,30 @@ for j, (T, d) in enumerate(zip(T_SETS, narrowing, strict=True)):
         )
 axes[0].axvline(SIGMA_TRUE, color="k", ls=":", label="exact")
 axes[1].axvline(SYSTEM.V, color="k", ls=":", label="exact")
-axes[0].set(xlabel="entropy production rate $\\sigma$ ($k_B\\Gamma$)", ylabel="posterior density")
+axes[0].set(
+    xlabel="entropy production rate $\\sigma$ ($k_B\\Gamma$)",
+    ylabel="posterior density",
+)
 axes[1].set(xlabel="affinity of the steep square cycle ($k_BT$)")
 axes[0].legend(fontsize=8)
 axes[2].loglog(T_SETS, sd[:, 0], "o-", color=style.color(0), label="$\\sigma$")
 axes[2].loglog(T_SETS, sd[:, 1], "s-", color=style.color(1), label="affinity")
-axes[2].loglog(T_SETS, sd[0, 0] * np.sqrt(T_SETS[0] / T_SETS), "k:", label="$\\propto T^{-1/2}$")
-axes[2].set(xlabel="total observed time $T$ ($1/\\Gamma$)", ylabel="posterior standard deviation")
+axes[2].loglog(
+    T_SETS,
+    sd[0, 0] * np.sqrt(T_SETS[0] / T_SETS),
+    "k:",
+    label="$\\propto T^{-1/2}$",
+)
+axes[2].set(
+    xlabel="total observed time $T$ ($1/\\Gamma$)",
+    ylabel="posterior standard deviation",
+)
 axes[2].set_xticks(T_SETS, [f"{T:.0f}" for T in T_SETS])
 axes[2].xaxis.set_minor_formatter(NullFormatter())
 axes[2].legend(fontsize=8)
-fig.suptitle("Posteriors of the entropy production and the cycle affinity as the data grow")
+fig.suptitle(
+    "Posteriors of the entropy production and the cycle affinity as the data grow"
+)
 plt.show()
 
 # %% [markdown]
@@ -346,7 +400,7 @@ plt.show()
 DT, EPS_TRUE = 0.5, 0.1
 
 
-def read_with_noise(key, states, eps, n_states=S):
+def read_with_noise(key, states, eps, n_states):
     """Each reading wrong with probability eps, then showing any other state uniformly."""
     k_wrong, k_shift = jax.random.split(key)
     wrong = jax.random.bernoulli(k_wrong, eps, states.shape)
@@ -356,9 +410,11 @@ def read_with_noise(key, states, eps, n_states=S):
 
 snap_t = SIZES["snapshots"] * DT
 T_SNAP = SIZES["snap_paths"] * snap_t
-snap_paths = markov.gillespie_stationary(k_snap, Q_TRUE, SIZES["snap_paths"], snap_t)
+snap_paths = markov.gillespie_stationary(
+    k_snap, Q_TRUE, SIZES["snap_paths"], snap_t
+)
 hidden = markov.on_grid(snap_paths, DT * np.arange(SIZES["snapshots"]))
-observed = read_with_noise(k_noise, hidden, EPS_TRUE)
+observed = read_with_noise(k_noise, hidden, EPS_TRUE, S)
 print(
     f"{observed.size} snapshots, {float(jnp.mean(observed != hidden)):.3f} misread; "
     f"the hidden paths made {int(snap_paths.n_jumps.sum())} jumps"
@@ -373,7 +429,9 @@ def snapshot_model(observed, dt):
     Q = markov.flashing_ratchet(V, r, gamma, n_sites=N_SITES)
     P = expm(Q * dt)
     E = (1 - eps) * jnp.eye(S) + eps / (S - 1) * (1 - jnp.eye(S))
-    numpyro.factor("snapshots", markov.hmm_log_likelihood(P, E, observed, markov.stationary(Q)))
+    numpyro.factor(
+        "snapshots", markov.hmm_log_likelihood(P, E, observed, markov.stationary(Q))
+    )
 
 
 t0 = time.perf_counter()
@@ -395,10 +453,14 @@ post_snap = {k: np.asarray(v) for k, v in fit_snap.samples.items()}
 der_snap = derived(post_snap)
 for name in ("V", "r", "gamma", "eps"):
     lo, hi = claims.hdi(post_snap[name])
-    print(f"{name:6s} snapshots: mean {post_snap[name].mean():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]")
+    print(
+        f"{name:6s} snapshots: mean {post_snap[name].mean():.3f}, 94% HDI [{lo:.3f}, {hi:.3f}]"
+    )
 # information per unit of observed time: posterior sd x sqrt(T), snapshots against complete paths
 wider = {
-    name: post_snap[name].std() * np.sqrt(T_SNAP) / (post_paths[name].std() * np.sqrt(T_FIT))
+    name: post_snap[name].std()
+    * np.sqrt(T_SNAP)
+    / (post_paths[name].std() * np.sqrt(T_FIT))
     for name in ("V", "r", "gamma")
 }
 for name, w in wider.items():
@@ -485,14 +547,22 @@ def ring3(a, b):
 k_eq, dt_alias = 1.0, 4.0
 shift = 4 * np.pi / (np.sqrt(3) * dt_alias)
 Q_eq, Q_driven = ring3(k_eq, k_eq), ring3(k_eq + shift / 2, k_eq - shift / 2)
-P_eq, P_driven = (np.asarray(expm(jnp.asarray(Q) * dt_alias)) for Q in (Q_eq, Q_driven))
-print(f"equilibrium ring: a = b = {k_eq}, entropy production {markov.entropy_production(Q_eq):.3f}")
+P_eq, P_driven = (
+    np.asarray(expm(jnp.asarray(Q) * dt_alias)) for Q in (Q_eq, Q_driven)
+)
+print(
+    f"equilibrium ring: a = b = {k_eq}, entropy production {markov.entropy_production(Q_eq):.3f}"
+)
 print(
     f"driven ring: a = {k_eq + shift / 2:.3f}, b = {k_eq - shift / 2:.3f}, "
     f"entropy production {markov.entropy_production(Q_driven):.3f} k_B per unit time"
 )
-print(f"max |P_eq - P_driven| at dt = {dt_alias}: {np.abs(P_eq - P_driven).max():.1e}")
-print(f"how far either is from fully mixed: max |P - 1/3| = {np.abs(P_eq - 1 / 3).max():.1e}")
+print(
+    f"max |P_eq - P_driven| at dt = {dt_alias}: {np.abs(P_eq - P_driven).max():.1e}"
+)
+print(
+    f"how far either is from fully mixed: max |P - 1/3| = {np.abs(P_eq - 1 / 3).max():.1e}"
+)
 
 # %% [markdown]
 # The catch is visible in the last line: to alias, the rotation must complete a full turn in

@@ -60,6 +60,9 @@ class Claim:
         ``tolerance`` and ``interval``.
     note : str, optional
         How the value was read, shown under the verdict.
+    evidence : str, optional
+        What the posterior comes from, for the ledger: empty for the page's own run, else
+        e.g. ``"shipped data: data/landauer_full_scale.npz (made on a GPU, 2026-11-30)"``.
 
     Raises
     ------
@@ -75,6 +78,7 @@ class Claim:
     tolerance: float | None = None
     interval: tuple[float, float] | None = None
     note: str = ""
+    evidence: str = ""
 
     def __post_init__(self) -> None:
         if (self.tolerance is None) == (self.interval is None):
@@ -140,6 +144,11 @@ class Verdict:
 
     def __str__(self) -> str:
         lo, hi = self.claim.region
+        if self.n_samples == 0:  # a claim about one number (decide)
+            return (
+                f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
+                f"  value {self.mean:.4g}, region [{lo:.4g}, {hi:.4g}]"
+            )
         return (
             f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
             f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
@@ -147,6 +156,18 @@ class Verdict:
             f"  paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}], "
             f"posterior mass inside {self.prob_in_region:.2f}"
         )
+
+    def ledger_html(self) -> str:
+        """The verdict as a hidden HTML element carrying its JSON, for the claims ledger.
+
+        Returns
+        -------
+        str
+            ``<div hidden class="emergence-ledger-record" data-verdict="...">``: invisible on
+            the page; the book's ledger extension collects it from the executed notebook.
+        """
+        payload = html.escape(json.dumps(self.as_dict()), quote=True)
+        return f'<div hidden class="emergence-ledger-record" data-verdict="{payload}"></div>'
 
     def _repr_html_(self) -> str:
         """A short block coloured by the verdict (an admonition in the book's theme)."""
@@ -156,9 +177,17 @@ class Verdict:
         ]
         e = html.escape
         note = f"<br><em>{e(self.claim.note)}</em>" if self.claim.note else ""
-        return (
-            f'<div class="admonition {kind} emergence-verdict">'
+        title = (
             f'<p class="admonition-title">{e(self.verdict.capitalize())}: {e(self.claim.quantity)}</p>'
+        )
+        if self.n_samples == 0:  # a claim about one number (decide)
+            return (
+                f'<div class="admonition {kind} emergence-verdict">{title}'
+                f"<p>value <strong>{self.mean:.4g}</strong>; region [{lo:.4g}, {hi:.4g}]; "
+                f"scale <code>{e(self.scale)}</code>.<br>{e(self.claim.paper)}{note}</p></div>"
+            )
+        return (
+            f'<div class="admonition {kind} emergence-verdict">{title}'
             f"<p>posterior mean <strong>{self.mean:.4g}</strong> ± {self.sd:.2g}, "
             f"{self.hdi_prob:.0%} HDI [{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]; "
             f"paper's value {self.claim.value:.4g}, region of equivalence [{lo:.4g}, {hi:.4g}], "
@@ -311,6 +340,18 @@ def collect(directory: str | os.PathLike | None = None) -> list[dict]:
     return sorted(rows, key=lambda r: (r["claim"]["chapter"], r["claim"]["quantity"], r["scale"]))
 
 
+def _show_ledger_record(verdict: Verdict) -> None:
+    """In a notebook, leave the verdict's ledger record among the cell's outputs (hidden)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    display({"text/html": verdict.ledger_html(), "text/plain": ""}, raw=True)
+
+
 def check(
     claim: Claim,
     samples,
@@ -346,6 +387,79 @@ def check(
     ValueError
         If ``expect`` names an unknown verdict or misses a scale.
     """
+    expected = _expected(expect)
+    v = assess(claim, samples, hdi_prob)
+    record(v, directory)
+    _show_ledger_record(v)
+    if v.verdict != expected:
+        raise ClaimMismatch(
+            f"the chapter states '{expected}' for '{claim.quantity}' ({claim.paper}), "
+            f"but the data say '{v.verdict}': {v}. Update the prose to what the data show; "
+            "do not loosen the claim until it passes."
+        )
+    return v
+
+
+def decide(claim: Claim, statistic: float, expect: str | Mapping[str, str], directory=None) -> Verdict:
+    """Check a claim about a single number, such as a Bayes factor, rather than a posterior.
+
+    The verdict is *reproduced* when ``statistic`` lies in the claim's region and *not
+    reproduced* otherwise (a number has no interval, so nothing is inconclusive); it is
+    recorded and shown in the ledger like :func:`check`'s, with the number in place of the
+    posterior mean and of both ends of the HDI.
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim; give its region as ``interval`` (an end may be infinite, e.g.
+        ``interval=(2, np.inf)`` for "log10 K > 2").
+    statistic : float
+        The number the claim is about (finite).
+    expect : str or Mapping of str to str
+        The verdict the prose states, or one per scale.
+    directory : str or os.PathLike, optional
+        Where to record the verdict; default :func:`ledger_dir`.
+
+    Returns
+    -------
+    Verdict
+        With ``sd = 0`` and ``n_samples = 0``.
+
+    Raises
+    ------
+    ClaimMismatch
+        If the verdict differs from ``expect``.
+    ValueError
+        If ``statistic`` is not finite or ``expect`` is invalid.
+    """
+    x = float(statistic)
+    if not np.isfinite(x):
+        raise ValueError(f"statistic must be a finite number, got {statistic!r}")
+    expected = _expected(expect)
+    lo, hi = claim.region
+    inside = lo <= x <= hi
+    v = Verdict(
+        claim=claim,
+        verdict="reproduced" if inside else "not reproduced",
+        mean=x,
+        sd=0.0,
+        hdi=(x, x),
+        hdi_prob=1.0,
+        prob_in_region=float(inside),
+        n_samples=0,
+        scale=current_scale(),
+    )
+    record(v, directory)
+    _show_ledger_record(v)
+    if v.verdict != expected:
+        raise ClaimMismatch(
+            f"the chapter states '{expected}' for '{claim.quantity}' ({claim.paper}), "
+            f"but the data say '{v.verdict}': {v}. Update the prose to what the data show."
+        )
+    return v
+
+
+def _expected(expect) -> str:
     if isinstance(expect, Mapping):
         missing = [s for s in SCALES if s not in expect]
         if missing:
@@ -355,12 +469,4 @@ def check(
         expected = expect
     if expected not in VERDICTS:
         raise ValueError(f"unknown verdict {expected!r}; valid verdicts are {VERDICTS}")
-    v = assess(claim, samples, hdi_prob)
-    record(v, directory)
-    if v.verdict != expected:
-        raise ClaimMismatch(
-            f"the chapter states '{expected}' for '{claim.quantity}' ({claim.paper}), "
-            f"but the data say '{v.verdict}': {v}. Update the prose to what the data show; "
-            "do not loosen the claim until it passes."
-        )
-    return v
+    return expected

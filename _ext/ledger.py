@@ -65,11 +65,13 @@ def _doctree_read(app, doctree):
     store = env.__dict__.setdefault("emergence_ledger", {})
     store.pop(docname, None)
     found = records_in(doctree)
-    source = env.doc2path(docname)
-    try:
-        calls = bool(CALLS_CHECK.search(open(source, encoding="utf-8").read()))
-    except OSError:
-        calls = False
+    source = str(env.doc2path(docname))
+    calls = False
+    if source.endswith((".py", ".ipynb")):  # a page that runs (prose may quote the call)
+        try:
+            calls = bool(CALLS_CHECK.search(open(source, encoding="utf-8").read()))
+        except OSError:
+            pass
     if calls and not found:
         raise ExtensionError(
             f"{docname} calls claims.check but its executed notebook holds no verdict record: "
@@ -95,6 +97,18 @@ def _outdated(app, env, added, changed, removed):
 
 def _fmt(x, digits=4):
     return f"{x:.{digits}g}"
+
+
+def _estimate(r):
+    if r["n_samples"] == 0:  # claims.decide: one number, no posterior
+        return f"{_fmt(r['mean'])} (a single number)"
+    return f"{_fmt(r['mean'])} ± {_fmt(r['sd'], 2)}"
+
+
+def _interval(r):
+    if r["n_samples"] == 0:
+        return "–"
+    return f"[{_fmt(r['hdi'][0])}, {_fmt(r['hdi'][1])}]"
 
 
 def _table(app, fromdoc, rows):
@@ -134,8 +148,8 @@ def _table(app, fromdoc, rows):
             nodes.paragraph(text=claim["paper"]),
             nodes.paragraph(text=claim["quantity"]),
             nodes.paragraph(text=f"{_fmt(claim['value'])} ([{_fmt(lo)}, {_fmt(hi)}])"),
-            nodes.paragraph(text=f"{_fmt(r['mean'])} ± {_fmt(r['sd'], 2)}"),
-            nodes.paragraph(text=f"[{_fmt(r['hdi'][0])}, {_fmt(r['hdi'][1])}]"),
+            nodes.paragraph(text=_estimate(r)),
+            nodes.paragraph(text=_interval(r)),
             nodes.paragraph("", "", nodes.strong(text=r["verdict"])),
             nodes.paragraph("", "", nodes.literal(text=r["scale"])),
             nodes.paragraph(text=claim.get("evidence") or "this page's run"),

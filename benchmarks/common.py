@@ -78,7 +78,9 @@ def write_results(kernel: str, unit: str, size_name: str, rows: list[dict], note
         "provenance": {
             "machine": _cpu_model(),
             "cores": os.cpu_count(),
-            "device": f"{dev.platform}: {dev.device_kind}",
+            "device": dev.platform
+            if dev.device_kind.lower() == dev.platform
+            else f"{dev.platform}: {dev.device_kind}",
             "jax": jax.__version__,
             "numpy": np.__version__,
             "numba": numba_version,

@@ -74,6 +74,11 @@ def test_a_page_that_checks_a_claim_but_left_no_record_fails(tmp_path):
     # with its record it passes, and the record is stored for the ledger
     ledger._doctree_read(app, _doctree(("s", [_verdict().ledger_html()])))
     assert len(app.env.emergence_ledger["part/page"]) == 1
+    # prose that quotes the call (a Markdown page) is not a page that runs it
+    md = tmp_path / "guide.md"
+    md.write_text("Call `claims.check(claim, samples, expect=...)` in your chapter.\n")
+    guide = SimpleNamespace(env=SimpleNamespace(docname="guide", doc2path=lambda d: str(md)))
+    ledger._doctree_read(guide, _doctree(("s", [])))
     # a page without claims is fine without records
     quiet = _app(tmp_path, "print('no claims here')\n", docname="other")
     ledger._doctree_read(quiet, _doctree(("s", [])))

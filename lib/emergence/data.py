@@ -159,7 +159,7 @@ def describe(provenance: Mapping, extra: tuple[str, ...] = ()) -> str:
     Returns
     -------
     str
-        One paragraph per run: its date and device, its command wrapped at :data:`WIDTH`
+        One paragraph per run: its date and device, its command wrapped at ``WIDTH`` (100)
         characters, and the ``extra`` keys.
 
     Raises

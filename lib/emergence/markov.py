@@ -355,7 +355,7 @@ class Ratchet:
 
     @property
     def labels(self) -> list[str]:
-        """The states' names: ``"0+"`` is site 0 with the potential on, ``"0-"`` with it off."""
+        """The states' names, ``"0+"`` for site 0 with the potential on, ``"0-"`` with it off."""
         return [f"{x}{s}" for s in ("+", "-") for x in range(self.n_sites)]
 
 

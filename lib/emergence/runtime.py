@@ -8,7 +8,7 @@ fresh kernel or another process, loads its compiled programs from disk instead o
 them again. Every compilation is cached, however short: a NUTS fit makes a hundred small ones.
 The cache is keyed by JAX on the program, the JAX version, the backend and the compile options,
 so it never serves a program compiled for something else; it is capped at
-:data:`MAX_BYTES` (least recently used entries go first).
+``MAX_BYTES`` (least recently used entries go first).
 
 ``EMERGENCE_JAX_CACHE=off`` turns it off. A cache directory configured for JAX itself
 (``JAX_COMPILATION_CACHE_DIR``) is left alone.

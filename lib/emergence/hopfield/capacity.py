@@ -74,7 +74,7 @@ def capacity_scan(
 
     For each size ``N`` and load ``K``, ``trials`` independent networks store ``K`` fresh random
     patterns, start from their first pattern with ``round(flip_fraction * N)`` neurons flipped,
-    and run :func:`~emergence.hopfield.retrieve`. Each size runs all its loads in one compiled
+    and run :func:`~emergence.hopfield.network.retrieve`. Each size runs all its loads in one compiled
     call, padded to its largest ``K``, in chunks of trials that keep the patterns under
     ``max_bytes``; sizes whose padded work together stays below ``pad_below`` share one call,
     padded to the largest ``N`` (for small networks compiling costs more than the padding).

@@ -112,22 +112,15 @@ def _interval(r):
 
 
 def _table(app, fromdoc, rows):
-    table = nodes.table(classes=["emergence-ledger"])
-    heads = [
-        "chapter",
-        "paper",
-        "quantity",
-        "paper's value (region)",
-        "posterior mean",
-        "94% HDI",
-        "verdict",
-        "scale",
-        "evidence",
-    ]
+    """Four columns, narrow enough for the page: the claim (its chapter, linked to the section
+    that checks it, the quantity and the paper), the paper's value and region, this build's
+    estimate, and the verdict with its scale and evidence."""
+    table = nodes.table(classes=["emergence-ledger", "colwidths-given"])
+    heads = ["claim", "paper's value (region)", "this build's estimate", "verdict"]
     group = nodes.tgroup(cols=len(heads))
     table += group
-    for _ in heads:
-        group += nodes.colspec(colwidth=1)
+    for width in (9, 4, 5, 5):
+        group += nodes.colspec(colwidth=width)
     thead = nodes.thead()
     row = nodes.row()
     for h in heads:
@@ -143,16 +136,26 @@ def _table(app, fromdoc, rows):
             uri += f"#{r['section']}"
         title = app.env.titles.get(docname)
         link = nodes.reference("", title.astext() if title else docname, refuri=uri, internal=True)
+        what = nodes.paragraph()
+        what += nodes.strong(text=claim["quantity"])
+        what += nodes.Text(" — ")
+        what += nodes.emphasis(text=claim["paper"])
+        what += nodes.Text(" (")
+        what += link
+        what += nodes.Text(")")
+        estimate = nodes.paragraph(text=_estimate(r))
+        if r["n_samples"]:
+            estimate += nodes.Text(f"; 94% HDI {_interval(r)}")
+        verdict = nodes.paragraph()
+        verdict += nodes.strong(text=r["verdict"])
+        verdict += nodes.Text(" at ")
+        verdict += nodes.literal(text=r["scale"])
+        verdict += nodes.Text(f"; {claim.get('evidence') or 'this page’s run'}")
         cells = [
-            nodes.paragraph("", "", link),
-            nodes.paragraph(text=claim["paper"]),
-            nodes.paragraph(text=claim["quantity"]),
-            nodes.paragraph(text=f"{_fmt(claim['value'])} ([{_fmt(lo)}, {_fmt(hi)}])"),
-            nodes.paragraph(text=_estimate(r)),
-            nodes.paragraph(text=_interval(r)),
-            nodes.paragraph("", "", nodes.strong(text=r["verdict"])),
-            nodes.paragraph("", "", nodes.literal(text=r["scale"])),
-            nodes.paragraph(text=claim.get("evidence") or "this page's run"),
+            what,
+            nodes.paragraph(text=f"{_fmt(claim['value'])} [{_fmt(lo)}, {_fmt(hi)}]"),
+            estimate,
+            verdict,
         ]
         row = nodes.row(classes=[f"verdict-{r['verdict'].replace(' ', '-')}"])
         for c in cells:

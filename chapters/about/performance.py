@@ -133,19 +133,23 @@ plt.show()
 # The tables, with the ratios (above 1: JAX is faster):
 
 # %%
-for key, t in tables.items():
-    print(f"{key[0]} on {key[1]}:")
-    display(t.style.format(precision=3, thousands=",").hide(axis="index"))
+for (kernel, platform), t in tables.items():
+    rates = [c for c in t.columns if c.endswith("/s)")]
+    fmt = {c: "{:,.0f}" for c in rates} | {
+        "JAX / NumPy": "{:.2f}",
+        "JAX / numba": "{:.2f}",
+    }
+    caption = f"{TITLES[kernel]} per second, on {platform.upper()}"
+    display(t.style.format(fmt, na_rep="–").hide(axis="index").set_caption(caption))
 
 # %%
 cpu_tables = {k: t for (k, platform), t in tables.items() if platform == "cpu"}
 if set(cpu_tables) == set(KERNELS):
     glued = {}
     for k, t in cpu_tables.items():
+        # Hopfield's network and the dense ones behave differently: quoted apart
         rows = {"": t}
-        if (
-            k == "hopfield"
-        ):  # Hopfield's network and the dense ones behave differently
+        if k == "hopfield":
             rows.update(_p2=t[t["P"] == 2], _dense=t[t["P"] > 2])
         for suffix, part in rows.items():
             for col, tag in (("JAX / NumPy", "np"), ("JAX / numba", "nb")):

@@ -97,8 +97,9 @@ print(1)
 
 
 def test_the_built_site_carries_colab_and_thebe_buttons(tmp_path):
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: probe\n")
-    (tmp_path / "probe.py").write_text(PAGE)
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: chapters/probe\n")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "probe.py").write_text(PAGE)
     (tmp_path / "_config.yml").write_text(
         f"""title: probe
 only_build_toc_files: true
@@ -126,10 +127,13 @@ sphinx:
     jb = Path(sys.executable).parent / "jupyter-book"
     r = subprocess.run([str(jb), "build", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-    html = (tmp_path / "_build" / "html" / "probe.html").read_text()
+    html = (tmp_path / "_build" / "html" / "chapters" / "probe.html").read_text()
     assert (
-        "https://colab.research.google.com/github/example/emergence/blob/notebooks/probe.ipynb" in html
+        "https://colab.research.google.com/github/example/emergence/blob/notebooks/chapters/probe.ipynb"
+        in html
     )
-    assert "/blob/main/probe.py" not in html.split("colab.research.google.com")[1][:200]
-    assert f"{REPO}/edit/main/probe.py" in html  # the edit link stays on main
+    assert "/blob/main/chapters/probe.py" not in html.split("colab.research.google.com")[1][:200]
+    assert f"{REPO}/edit/main/chapters/probe.py" in html  # the edit link stays on main
     assert "launch-thebe" in html or "initThebe" in html
+    # Thebe's kernel starts in the chapter's folder, from which the chapters find data/
+    assert 'path: "./chapters"' in html

@@ -336,7 +336,9 @@ plt.show()
 
 # %% [markdown]
 # The curves are **not** $\propto u^{-1/2}$: they *rise* at the smallest $u$, are flat over
-# most of the range, and end in a sharp cutoff near $u \approx 0.05$–$0.09$. Dhar's theorem
+# most of the range, and end in a sharp cutoff (the fit below puts the crossover $u^*_L$ at
+# {glue:text}`u_star_Lmax:.3f` for the largest and {glue:text}`u_star_Lmin:.3f` for the
+# smallest lattice). Dhar's theorem
 # explains the shape. Without fluctuations, a site's activity would be set by its position: its
 # mean topplings $L^2 m(x)$ grow *linearly* with the distance from the open edge (like the
 # expected exit time of a random walk), so the fraction of sites with activity below $a$ grows
@@ -634,6 +636,13 @@ prose.glue(
     u_star_std=post_F["u_star_32"].std(),
     theta_mean=post_F["theta"].mean(),
     theta_std=post_F["theta"].std(),
+    # the crossover u*_L = u*_32 (L / 32)^-theta at the smallest and the largest L
+    u_star_Lmin=np.mean(
+        post_F["u_star_32"] * (min(SIZES["L"]) / 32) ** -post_F["theta"]
+    ),
+    u_star_Lmax=np.mean(
+        post_F["u_star_32"] * (max(SIZES["L"]) / 32) ** -post_F["theta"]
+    ),
     tau_mean=post_s["tau"].mean(),
     tau_std=post_s["tau"].std(),
     L_max=max(SIZES["L"]),

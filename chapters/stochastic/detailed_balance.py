@@ -174,12 +174,15 @@ for i, (name, Q) in enumerate(CASES.items()):
     )
     res = results[name][-1]
     print(
-        f"{name}: {res.states} states, {len(res.links)} links, T = {T_SETS[-1]:.0f}: "
-        f"log10 K = {res.log10_K:+.2f}, P(detailed balance | data) = {fmt_prob(res.log10_p_db)}"
+        f"{name}: {res.states} states, {len(res.links)} links, T = {T_SETS[-1]:.0f}"
+    )
+    print(
+        f"    log10 K = {res.log10_K:+.2f}, P(detailed balance | data) = "
+        f"{fmt_prob(res.log10_p_db)}; with the broader priors log10 K = {broad[name].log10_K:+.2f}"
     )
     print(
         f"    importance sampling: ESS {res.is_ess:.0f} of {SIZES['is_draws']}, "
-        f"relative error {res.is_rel_err:.1e}; with the broader priors log10 K = {broad[name].log10_K:+.2f}"
+        f"relative error {res.is_rel_err:.1e}"
     )
 whole = {name: r[-1] for name, r in results.items()}
 logK = {name: np.array([r.log10_K for r in rs]) for name, rs in results.items()}

@@ -9,6 +9,8 @@ data      shipped data: finding data/, loading a file checked against its experi
 prose     numbers in a chapter's prose glued from the run
 claims    executable claim checks and the claims ledger
 inference NUTS fits that check their convergence (run_nuts); exact Gaussian likelihood from moments
+calibration simulation-based calibration of an inference (ranks, coverage, their tests)
+streams   NumPy randomness seeded from a jax.random key
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results

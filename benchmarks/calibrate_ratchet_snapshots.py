@@ -200,6 +200,7 @@ def join_chunks(paths, out):
         "seconds": sum(q["seconds"] for q in provs),
         "chunks": [{k: q[k] for k in ("first", "datasets", "date", "command")} for q in provs],
     }
+    out.mkdir(parents=True, exist_ok=True)
     path = out / f"ratchet_snapshots_{prov['scale']}.npz"
     np.savez_compressed(
         path,

@@ -198,6 +198,7 @@ def join_chunks(paths, out):
         "datasets": int(cal.ranks.shape[0]),
         "first": 0,
         "seconds": sum(q["seconds"] for q in provs),
+        "command": "python benchmarks/calibrate_ratchet_snapshots.py --join <the chunks>",
         "chunks": [{k: q[k] for k in ("first", "datasets", "date", "command")} for q in provs],
     }
     out.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,17 @@ from jax.scipy.linalg import expm
 from matplotlib.ticker import MaxNLocator, NullFormatter
 from numpyro.infer import NUTS, init_to_median
 
-from emergence import claims, inference, markov, prose, scale, streams, style
+from emergence import (
+    calibration,
+    claims,
+    data,
+    inference,
+    markov,
+    prose,
+    scale,
+    streams,
+    style,
+)
 
 style.use()
 SCALE = scale.current_scale()
@@ -524,6 +534,73 @@ plt.show()
 # less information than complete paths: scaled to equal observed time, their posteriors are
 # {glue:text}`wider_min:.1f` to {glue:text}`wider_max:.1f` times wider in this build (the last
 # lines above), the price of not seeing the jumps between snapshots and of the misreadings.
+#
+# (snapshot-calibration)=
+# ### Is the snapshot posterior calibrated?
+#
+# Convergence says the chains found the posterior, not that the posterior is right. A
+# simulation-based calibration run checks that: draw the parameters from the prior, simulate a
+# data set from the model's generative process, fit it with this page's NUTS settings, and see
+# where the truth falls among the posterior draws. For a correct inference the truth's rank is
+# uniform and every central interval covers it at its nominal rate. The run below (100 data
+# sets of this page's `ci` size, shipped in `data/calibration/` by
+# `benchmarks/calibrate_ratchet_snapshots.py`) is read from its file; the curves are the
+# empirical distribution of the truth's fractional rank minus the uniform one, inside 95%
+# simultaneous bands when calibrated.
+
+# %%
+cal_file = data.load("calibration/ratchet_snapshots_ci.npz")
+if cal_file is None:
+    print("no shipped calibration run (data/calibration/ratchet_snapshots_ci.npz)")
+else:
+    f = cal_file.arrays
+    CAL = calibration.Calibration(
+        tuple(f["names"].tolist()),
+        f["truths"],
+        f["ranks"],
+        f["covered"],
+        int(f["n_draws"]),
+        tuple(f["levels"].tolist()),
+    )
+    print(data.describe(cal_file.provenance))
+    print(calibration.summary(CAL))
+    checked = calibration.check(CAL)
+    prose.glue(
+        cal_n=CAL.ranks.shape[0],
+        **{f"cal_{n}_94": checked[n]["coverage"][0.94][0] for n in CAL.names},
+        **{f"cal_{n}_94_hi": checked[n]["coverage"][0.94][2] for n in CAL.names},
+    )
+
+# %% tags=["hide-input"]
+if cal_file is not None:
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), sharey=True)
+    calibration.plot(
+        CAL,
+        axes,
+        names={
+            "V": "$V$",
+            "r": "$r$",
+            "gamma": "$\\Gamma$",
+            "eps": "$\\varepsilon$",
+        },
+    )
+    fig.suptitle(
+        "Calibration of the snapshot model: ECDF of the truth's rank minus uniform"
+    )
+    plt.show()
+
+# %% [markdown]
+# In this run the 94% intervals of $r$, $\Gamma$ and $\varepsilon$ cover the truth at rates
+# consistent with nominal, but $V$'s cover it in only {glue:text}`cal_V_94:.2f` of the
+# {glue:text}`cal_n:.0f` data sets (95% interval up to {glue:text}`cal_V_94_hi:.2f`): the
+# posterior of the potential's height is **too narrow**, its misses falling in the tails. (The
+# coverage is read from 99 thinned draws, for which a calibrated 94% interval covers about 0.93;
+# $V$'s is below that too.) The ranks of $V$ stay inside their band; those of $\varepsilon$
+# touch its lower edge near the middle, a borderline sign that the posterior tends to put the
+# misreading rate below its true value (the chi-square test of the ranks does not flag it). Read
+# the snapshot verdict on $V$ below with that in mind: where it is
+# *reproduced*, the interval it rests on is narrower than it should be. The cause is not yet
+# found, and the same run at the `default` data size has not been made.
 #
 # (aliasing)=
 # ### What snapshots cannot tell apart

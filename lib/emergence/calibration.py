@@ -285,8 +285,8 @@ def check(cal: Calibration, false_alarm: float = 0.01) -> dict:
 
 
 def summary(cal: Calibration, false_alarm: float = 0.01) -> str:
-    """One line per parameter: the coverages with their intervals, the uniformity p-value, the
-    verdict.
+    """One line per parameter: the coverages (the last with its interval), the uniformity
+    p-value, the verdict. The first three levels are shown.
 
     Parameters
     ----------
@@ -300,13 +300,18 @@ def summary(cal: Calibration, false_alarm: float = 0.01) -> str:
     str
         The lines.
     """
-    lines = [f"{cal.ranks.shape[0]} simulated data sets, {cal.n_draws} posterior draws each"]
+    levels = ", ".join(f"{lv:.0%}" for lv in cal.levels[:3])
+    lines = [
+        f"{cal.ranks.shape[0]} simulated data sets, {cal.n_draws} posterior draws each; "
+        f"coverage at {levels} (the last with its 95% interval)"
+    ]
     for name, r in check(cal, false_alarm).items():
-        cov = ", ".join(
-            f"{lv:.0%}: {c:.2f} [{lo:.2f}, {hi:.2f}]" for lv, (c, lo, hi) in r["coverage"].items()
-        )
+        (c50, *_), (c80, *_), (c94, lo, hi) = (r["coverage"][lv] for lv in cal.levels[:3])
         verdict = "calibrated" if r["calibrated"] else "NOT calibrated"
-        lines.append(f"  {name:8s} coverage {cov}; ranks uniform p = {r['p_uniform']:.3f}: {verdict}")
+        lines.append(
+            f"  {name:6s} coverage {c50:.2f}, {c80:.2f}, {c94:.2f} [{lo:.2f}, {hi:.2f}]; "
+            f"ranks uniform p = {r['p_uniform']:.3f}: {verdict}"
+        )
     return "\n".join(lines)
 
 
@@ -337,7 +342,14 @@ def plot(cal: Calibration, axes=None, names: Mapping[str, str] | None = None):
         axes = axes[0]
     for ax, j in zip(axes, range(len(cal.names)), strict=False):
         u = (cal.ranks[:, j] + 0.5) / (cal.n_draws + 1)
-        az.plot_ecdf(u, cdf=stats.uniform(0, 1).cdf, difference=True, confidence_bands=True, ax=ax)
+        az.plot_ecdf(
+            u,
+            eval_points=np.linspace(0, 1, 101),
+            cdf=stats.uniform(0, 1).cdf,
+            difference=True,
+            confidence_bands=True,
+            ax=ax,
+        )
         label = (names or {}).get(cal.names[j], cal.names[j])
         ax.set(title=label, xlabel="fractional rank of the truth")
     axes[0].set_ylabel("ECDF − uniform")

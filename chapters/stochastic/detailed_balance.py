@@ -30,12 +30,17 @@
 # %% tags=["hide-cell"]
 import time
 
+import arviz as az
 import jax
+import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
+import numpyro
+import numpyro.distributions as dist
 from IPython.display import display
+from numpyro.infer import NUTS
 
-from emergence import claims, markov, prose, scale, streams, style
+from emergence import claims, inference, markov, prose, scale, streams, style
 
 style.use()
 SCALE = scale.current_scale()
@@ -52,14 +57,20 @@ jax.config.update("jax_enable_x64", True)
 
 # %% [markdown]
 # Every size comes from the scale knob `EMERGENCE_SCALE` (`ci`, `default` or `full`):
-# `paths` complete trajectories of duration `time` for each data set, and `is_draws` importance
-# samples per evidence.
+# `paths` complete trajectories of duration `time` for each data set, `is_draws` importance
+# samples per evidence, and the sizes of the NUTS run that checks the exact posterior.
 
 # %%
 SIZES = scale.pick(
-    ci=dict(paths=64, time=100.0, is_draws=4000),
-    default=dict(paths=256, time=200.0, is_draws=20000),
-    full=dict(paths=1024, time=500.0, is_draws=100000),
+    ci=dict(
+        paths=64, time=100.0, is_draws=4000, warmup=400, samples=1000, chains=2
+    ),
+    default=dict(
+        paths=256, time=200.0, is_draws=20000, warmup=500, samples=1000, chains=2
+    ),
+    full=dict(
+        paths=1024, time=500.0, is_draws=100000, warmup=1000, samples=2000, chains=4
+    ),
 )
 SIZES
 
@@ -137,7 +148,7 @@ def fmt_prob(log10_p, math=False):
 
 
 key = jax.random.key(7)
-k_paths, k_is, k_broad, k_affinity = jax.random.split(key, 4)
+k_paths, k_is, k_broad, k_affinity, k_nuts = jax.random.split(key, 5)
 
 # %% [markdown]
 # (db-test)=
@@ -328,6 +339,74 @@ for ax, (name, rows) in zip(axes, affinities.items(), strict=True):
     ax.legend(fontsize=7)
 axes[0].set_ylabel("posterior density ($M_1$)")
 plt.show()
+
+# %% [markdown]
+# These draws come from the exact conjugate posterior. As a check on them, and on the likelihood
+# they rest on, the same model $M_1$ fitted to the ratchet's data by NUTS through the
+# complete-path likelihood {eq}`path-likelihood-db`,
+#
+# $$
+# \ln L(Q) = \sum_{i\neq j} n_{ij}\ln Q_{ij} - \sum_i T_i \sum_{j\neq i} Q_{ij},
+# \qquad Q_{ij} \sim \text{Gamma}(1, 0.2) \text{ on every linked pair},
+# $$ (path-likelihood-db)
+#
+# must give the same posterior: each rate's posterior mean must match the exact
+# $(a + n_{ij})/(b + T_i)$ within five Monte Carlo standard errors (the cell raises otherwise),
+# and so must the affinity of the steep square.
+
+
+# %%
+def free_rates_model(dwell, counts, src, dst, a, b):
+    """M1: an independent Gamma(a, b) rate on each directed link src -> dst."""
+    with numpyro.plate("links", src.shape[0]):
+        q = numpyro.sample("q", dist.Gamma(a, b))
+    S = dwell.shape[0]
+    Q = jnp.zeros((S, S)).at[src, dst].set(q)
+    Q = Q - jnp.diag(Q.sum(axis=1))
+    numpyro.factor("paths", markov.path_log_likelihood(Q, dwell, counts))
+
+
+res = whole["(a) flashing ratchet"]
+src = np.array([s for i, j in res.links for s in (i, j)])
+dst = np.array([t for i, j in res.links for t in (j, i)])
+a_prior, b_prior, _ = PRIOR
+fit_m1 = inference.run_nuts(
+    k_nuts,
+    NUTS(free_rates_model),
+    jnp.asarray(res.dwell),
+    jnp.asarray(res.counts),
+    src,
+    dst,
+    a_prior,
+    b_prior,
+    num_warmup=SIZES["warmup"],
+    num_samples=SIZES["samples"],
+    num_chains=SIZES["chains"],
+)
+exact_mean = (a_prior + res.counts[src, dst]) / (b_prior + res.dwell[src])
+nuts_mean = np.asarray(fit_m1.samples["q"]).mean(axis=0)
+mcse = az.mcse(fit_m1.idata, var_names=["q"])[
+    "q"
+].values  # unrounded, unlike the summary table
+worst = np.max(np.abs(nuts_mean - exact_mean) / mcse)
+if not worst < 5:
+    raise AssertionError(
+        f"NUTS and the exact posterior of M1 disagree: {worst:.1f} MCSE"
+    )
+q = np.asarray(fit_m1.samples["q"])
+steep = markov.ratchet_square(N_SITES - 1, N_SITES)
+rate = {(i, j): q[:, k] for k, (i, j) in enumerate(zip(src, dst, strict=True))}
+cyc = list(zip(steep, steep[1:] + steep[:1], strict=True))
+aff_nuts = sum(np.log(rate[i, j]) - np.log(rate[j, i]) for i, j in cyc)
+aff_exact = next(a for c, a, _ in affinities["(a) flashing ratchet"] if c == steep)
+print(fit_m1.diagnostics)
+print(
+    f"rates: NUTS within {worst:.1f} Monte Carlo standard errors of the exact posterior means"
+)
+print(
+    f"steep-square affinity: NUTS {aff_nuts.mean():.3f} ± {aff_nuts.std():.3f}, "
+    f"exact {aff_exact.mean():.3f} ± {aff_exact.std():.3f} k_BT"
+)
 
 # %% [markdown]
 # In the ratchet the square cycles carry affinities $-V/2, -V/2, +V$, recovered here from the

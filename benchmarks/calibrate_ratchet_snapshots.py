@@ -28,6 +28,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import numpyro.distributions as dist  # noqa: E402
+from common import device_name  # noqa: E402
 from jax.scipy.linalg import expm  # noqa: E402
 from numpyro.infer import MCMC, NUTS, init_to_median  # noqa: E402
 
@@ -136,7 +137,6 @@ def main():
     rhat, diverging = np.array(rhat), np.array(diverging)
     bad, div = int(np.sum(rhat > 1.01)), int(np.sum(diverging > 0))
     print(f"fits with max r_hat > 1.01: {bad} of {rhat.size}; fits with divergences: {div}")
-    dev = jax.devices()[0]
     provenance = {
         "model": "ratchet snapshot model (chapters/stochastic/ratchet_inference.py)",
         "simulated_from": "the model's generative process (hidden chain expm(Q dt), noisy readings)",
@@ -145,9 +145,7 @@ def main():
         "dt": DT,
         "datasets": args.datasets,
         "first": args.first,
-        "device": dev.platform
-        if dev.device_kind.lower() == dev.platform
-        else f"{dev.platform}: {dev.device_kind}",
+        "device": device_name(),
         "cores": os.cpu_count(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python " + " ".join(["benchmarks/" + Path(sys.argv[0]).name, *sys.argv[1:]]),

@@ -44,6 +44,13 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def device_name() -> str:
+    """JAX's first device, as provenance: ``cpu``, or ``gpu: <kind>``."""
+    dev = jax.devices()[0]
+    kind = dev.device_kind
+    return dev.platform if kind.lower() == dev.platform else f"{dev.platform}: {kind}"
+
+
 def write_results(kernel: str, unit: str, size_name: str, rows: list[dict], note: str = "") -> str:
     """Write one kernel's results to ``data/benchmarks/<kernel>-<platform>.json``.
 
@@ -78,9 +85,7 @@ def write_results(kernel: str, unit: str, size_name: str, rows: list[dict], note
         "provenance": {
             "machine": _cpu_model(),
             "cores": os.cpu_count(),
-            "device": dev.platform
-            if dev.device_kind.lower() == dev.platform
-            else f"{dev.platform}: {dev.device_kind}",
+            "device": device_name(),
             "jax": jax.__version__,
             "numpy": np.__version__,
             "numba": numba_version,

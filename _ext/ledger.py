@@ -151,11 +151,34 @@ def _table(app, fromdoc, rows):
         verdict += nodes.Text(" at ")
         verdict += nodes.literal(text=r["scale"])
         verdict += nodes.Text(f"; {claim.get('evidence') or 'this page’s run'}")
+        if r.get("reason"):
+            verdict += nodes.Text(f". Why: {r['reason']}")
+        model = nodes.paragraph(classes=["emergence-ledger-model"])
+        checks = r.get("adequacy") or []
+        ok = all(a["adequate"] for a in checks)
+        model += nodes.Text("model: ")
+        model += nodes.strong(text="fits its data" if ok else "does NOT fit its data")
+        if checks:
+            worst = min((min(a["p_values"].values()) for a in checks), default=1.0)
+            model += nodes.Text(f" (smallest predictive p = {worst:.2g}); ")
+        else:  # a record from before the adequacy rule
+            model += nodes.Text(" (no predictive check recorded); ")
+        cal = r.get("calibration")
+        model += nodes.Text("calibration: ")
+        if cal is None:
+            model += nodes.emphasis(text="no calibration run")
+        else:
+            model += nodes.strong(text="calibrated" if cal["calibrated"] else "NOT calibrated")
+            detail = f"{cal['datasets']} simulated data sets"
+            if not cal["calibrated"]:  # which parameters, with their coverage
+                detail = cal["line"].split("NOT calibrated for ", 1)[-1]
+            source = f", {cal['source']}" if cal.get("source") else ""
+            model += nodes.Text(f" ({detail}{source})")
         cells = [
             what,
             nodes.paragraph(text=f"{_fmt(claim['value'])} [{_fmt(lo)}, {_fmt(hi)}]"),
             estimate,
-            verdict,
+            nodes.container("", verdict, model),
         ]
         row = nodes.row(classes=[f"verdict-{r['verdict'].replace(' ', '-')}"])
         for c in cells:
@@ -178,7 +201,8 @@ def _doctree_resolved(app, doctree, fromdoc):
     summary += nodes.strong(text=f"{len(rows)} claim checks in {len(store)} pages: ")
     summary += nodes.Text(
         f"{counts['reproduced']} reproduced, {counts['not reproduced']} not reproduced, "
-        f"{counts['inconclusive']} inconclusive; this build ran at scale "
+        f"{counts['inconclusive']} inconclusive, {counts['not testable']} not testable (a model "
+        "that does not fit its data); this build ran at scale "
         + (" and ".join(scales) if scales else "(none)")
         + "."
     )

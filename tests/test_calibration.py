@@ -40,7 +40,7 @@ def test_a_wrong_likelihood_scale_is_caught():
     cal = calibration.run(jax.random.key(2), _prior, _simulate, _conjugate_fit(SIGMA / 2), 300, 99)
     r = calibration.check(cal)["mu"]
     assert not r["calibrated"]
-    assert r["coverage"][0.94][2] < 0.94  # even the interval's upper end is below nominal
+    assert r["coverage"][0.94][2] < r["expected"][0.94]  # even the interval's top is below
     # and twice the noise: too wide, coverage too high
     cal = calibration.run(jax.random.key(3), _prior, _simulate, _conjugate_fit(2 * SIGMA), 300, 99)
     assert not calibration.check(cal)["mu"]["calibrated"]
@@ -63,7 +63,11 @@ def test_rank_and_coverage_by_hand():
     draws = np.arange(100, dtype=float)[:, None]  # 0 .. 99
     ranks, covered = calibration.rank_and_coverage([10.5], draws, levels=(0.5, 0.94))
     assert ranks.tolist() == [11]
-    assert covered.tolist() == [[False, True]]  # 10.5 is outside [24.75, 74.25], inside [2.97, 96.03]
+    # 11 draws below, 89 above: outside the 50% interval (25 each side), inside the 94% one (3)
+    assert covered.tolist() == [[False, True]]
+    assert calibration.covered_by_rank([2, 3, 96, 97], 99, (0.94,)).ravel().tolist() == [
+        False, True, True, False
+    ]
     with pytest.raises(ValueError, match="draws must have shape"):
         calibration.rank_and_coverage([1.0, 2.0], draws)
     with pytest.raises(ValueError, match="levels must lie in"):
@@ -83,3 +87,21 @@ def test_chunks_made_apart_join_into_the_same_run():
     np.testing.assert_array_equal(joined.ranks, whole.ranks)
     with pytest.raises(ValueError, match="differ"):
         calibration.join([whole, calibration.run(key, _prior, _simulate, fit, 3, 20)])
+
+
+@pytest.mark.parametrize("n_draws", [20, 99])
+def test_expected_coverage_is_what_a_calibrated_inference_gets(n_draws):
+    """Truth and draws exchangeable (all i.i.d.): the coverage of the rank intervals, counted
+    over many replicates, equals expected_coverage (exactly the nominal level for 99 draws)."""
+    rng = np.random.default_rng(5)
+    reps = 20000
+    x = rng.normal(size=(reps, n_draws + 1))
+    ranks = (x[:, 1:] < x[:, :1]).sum(axis=1)
+    inside = calibration.covered_by_rank(ranks, n_draws).mean(axis=0)
+    for level, c in zip(calibration.LEVELS, inside, strict=True):
+        e = calibration.expected_coverage(level, n_draws)
+        assert abs(c - e) < 4 * np.sqrt(e * (1 - e) / reps), (level, c, e)
+    assert [calibration.expected_coverage(lv, 99) for lv in (0.5, 0.8, 0.94)] == [0.5, 0.8, 0.94]
+    assert calibration.expected_coverage(0.94, 20) == 19 / 21
+    with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
+        calibration.expected_coverage(0.5, 0)

@@ -151,3 +151,24 @@ def test_normal_loglik_from_moments_equals_the_sum_over_values():
         exact = stats.norm.logpdf(w, mu, sigma).sum()
         got = float(normal_loglik_from_moments(n, w.sum(), (w**2).sum(), mu, sigma))
         assert abs(got - exact) < 1e-4 * max(1.0, abs(exact))
+
+
+def test_sampled_normal_moments_have_the_distribution_of_real_ones():
+    """Sums and sums of squares of n values drawn directly, against sample_normal_moments, at
+    a mean and spread away from 0 and 1 (a two-sample KS test on each statistic)."""
+    import jax
+    from scipy import stats
+
+    from emergence.inference import sample_normal_moments
+
+    n, mu, sigma, reps = 7, 1.7, 0.45, 4000
+    w = np.random.default_rng(0).normal(mu, sigma, (reps, n))
+    s1, s2 = sample_normal_moments(jax.random.key(1), np.full(reps, n), mu, sigma)
+    s1, s2 = np.asarray(s1), np.asarray(s2)
+    assert stats.ks_2samp(s1, w.sum(1)).pvalue > 0.01
+    assert stats.ks_2samp(s2, (w**2).sum(1)).pvalue > 0.01
+    # the spread is sigma^2 chi^2_{n-1}: mean sigma^2 (n - 1)
+    spread = s2 - s1**2 / n
+    assert abs(spread.mean() / (sigma**2 * (n - 1)) - 1) < 0.03
+    # a wrong spread (sigma^2 chi^2_n, one degree too many) must be told apart by the same test
+    assert stats.ks_2samp(spread * n / (n - 1), ((w - w.mean(1, keepdims=True)) ** 2).sum(1)).pvalue < 0.01

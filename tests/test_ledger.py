@@ -13,7 +13,9 @@ from docutils import nodes
 from docutils.utils import new_document
 from sphinx.errors import ExtensionError
 
-from emergence import claims
+from emergence import adequacy, claims
+
+FITS = adequacy.Adequacy("test model", {"total": 0.5}, n_draws=400)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 import ledger  # noqa: E402
@@ -87,11 +89,11 @@ def test_a_page_that_checks_a_claim_but_left_no_record_fails(tmp_path):
 
 def test_decide_checks_one_number_against_a_region_with_an_infinite_end():
     claim = claims.Claim("p/q", "paper", "log10 K", 2.0, interval=(2.0, np.inf))
-    v = claims.decide(claim, 369.4, expect="reproduced")
+    v = claims.decide(claim, 369.4, expect="reproduced", adequacy=FITS)
     assert v.verdict == "reproduced" and v.n_samples == 0 and v.hdi == (369.4, 369.4)
-    assert "value 369.4" in str(v) and "posterior" not in v._repr_html_()
+    assert "value 369.4" in str(v) and "posterior mean" not in v._repr_html_()
     assert html.unescape(ledger.RECORD.search(v.ledger_html()).group(1)).count("Infinity") == 2
     with pytest.raises(claims.ClaimMismatch, match="the data say 'not reproduced'"):
-        claims.decide(claim, 1.5, expect="reproduced")
+        claims.decide(claim, 1.5, expect="reproduced", adequacy=FITS)
     with pytest.raises(ValueError, match="statistic must be a finite number"):
-        claims.decide(claim, np.nan, expect="reproduced")
+        claims.decide(claim, np.nan, expect="reproduced", adequacy=FITS)

@@ -461,3 +461,48 @@ def test_ratchet_parameters_and_their_generator():
         markov.Ratchet(gamma=0)
     with pytest.raises(ValueError, match="r must be a finite rate >= 0, got -1"):
         markov.Ratchet(r=-1)
+
+
+def test_sample_hmm_steps_with_P_and_reads_with_the_emission():
+    rng = np.random.default_rng(3)
+    P = rng.dirichlet(np.ones(3) * 2, size=3)
+    p0 = np.array([0.6, 0.3, 0.1])
+    eps = 0.15
+    E = (1 - eps) * np.eye(3) + eps / 2 * (1 - np.eye(3))
+    clean = np.asarray(markov.sample_hmm(jax.random.key(0), P, np.eye(3), p0, 4000, 30))
+    assert clean.shape == (4000, 30) and clean.dtype == np.int32
+    # the first reading follows p0, consecutive ones follow P (identity emission)
+    np.testing.assert_allclose(np.bincount(clean[:, 0], minlength=3) / 4000, p0, atol=0.025)
+    pairs = np.zeros((3, 3))
+    np.add.at(pairs, (clean[:, :-1].ravel(), clean[:, 1:].ravel()), 1)
+    np.testing.assert_allclose(pairs / pairs.sum(1, keepdims=True), P, atol=0.01)
+    # with noise, a fraction eps of the readings differ from the hidden state: the same key
+    # draws the same hidden chain, so compare the two runs reading by reading
+    noisy = np.asarray(markov.sample_hmm(jax.random.key(0), P, E, p0, 4000, 30))
+    assert abs(np.mean(noisy != clean) - eps) < 0.01
+    with pytest.raises(ValueError, match="n_readings must be an integer >= 1"):
+        markov.sample_hmm(jax.random.key(0), P, E, p0, 10, 0)
+
+
+def test_jump_count_deviance_passes_the_true_rates_and_fails_wrong_ones():
+    from emergence import adequacy
+
+    Q = markov.flashing_ratchet(2.5, 0.7, 1.8, n_sites=3)
+    paths = markov.gillespie_stationary(jax.random.key(4), Q, 64, 200.0)
+    dwell, counts = markov.path_statistics(paths, 6, 200.0)
+    draws = np.repeat(np.asarray(Q)[None], 300, axis=0)
+    (o, r), (ow, rw) = markov.jump_count_deviance(jax.random.key(5), draws, dwell, counts)
+    good = adequacy.from_discrepancies("ratchet", {"total": o, "worst": ow}, {"total": r, "worst": rw})
+    assert good.adequate, good
+    # the switching rate twice too high: the counts of the switching links cannot follow
+    wrong = np.repeat(np.asarray(markov.flashing_ratchet(2.5, 1.4, 1.8, n_sites=3))[None], 300, 0)
+    (o, r), _ = markov.jump_count_deviance(jax.random.key(5), wrong, dwell, counts)
+    assert adequacy.predictive_pvalue(o, r) < 0.001
+    # a jump on a link the model forbids: the data are impossible under it
+    forbidding = draws.copy()
+    forbidding[:, 0, 1] = 0.0
+    forbidding[:, 0, 0] = -forbidding[:, 0].sum() + forbidding[:, 0, 0]
+    (o, _), _ = markov.jump_count_deviance(jax.random.key(5), forbidding, dwell, counts)
+    assert np.all(np.isinf(o)) == (counts[0, 1] > 0)
+    with pytest.raises(ValueError, match="need Qs"):
+        markov.jump_count_deviance(jax.random.key(5), np.asarray(Q), dwell, counts)

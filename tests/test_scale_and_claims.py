@@ -3,8 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from emergence import claims, scale
+from emergence import adequacy, calibration, claims, scale
 
+FITS = adequacy.Adequacy("test model", {"group": 0.4, "total": 0.5}, n_draws=400)
+MISFIT = adequacy.Adequacy("test model", {"group": 0.001, "total": 0.3}, n_draws=400)
 CLAIM = claims.Claim(
     chapter="test/chapter", paper="A paper", quantity="an exponent", value=0.5, tolerance=0.05
 )
@@ -39,7 +41,7 @@ def test_hdi_of_a_normal():
 )
 def test_verdicts(centre, sd, verdict, tmp_path):
     x = np.random.default_rng(1).normal(centre, sd, 4000)
-    v = claims.check(CLAIM, x, expect=verdict, directory=tmp_path)
+    v = claims.check(CLAIM, x, expect=verdict, directory=tmp_path, adequacy=FITS)
     assert v.verdict == verdict
     rows = claims.collect(tmp_path)
     assert len(rows) == 1 and rows[0]["verdict"] == verdict
@@ -50,16 +52,16 @@ def test_verdicts(centre, sd, verdict, tmp_path):
 def test_mismatch_between_prose_and_data_raises(tmp_path):
     x = np.random.default_rng(2).normal(0.8, 0.01, 4000)
     with pytest.raises(claims.ClaimMismatch, match="states 'reproduced'.*'not reproduced'"):
-        claims.check(CLAIM, x, expect="reproduced", directory=tmp_path)
+        claims.check(CLAIM, x, expect="reproduced", directory=tmp_path, adequacy=FITS)
 
 
 def test_per_scale_expectation(monkeypatch, tmp_path):
     monkeypatch.setenv("EMERGENCE_SCALE", "ci")
     x = np.random.default_rng(3).normal(0.5, 0.2, 4000)
     expect = {"ci": "inconclusive", "default": "reproduced", "full": "reproduced"}
-    assert claims.check(CLAIM, x, expect, directory=tmp_path).verdict == "inconclusive"
+    assert claims.check(CLAIM, x, expect, directory=tmp_path, adequacy=FITS).verdict == "inconclusive"
     with pytest.raises(ValueError, match="missing the scale"):
-        claims.check(CLAIM, x, {"ci": "inconclusive"}, directory=tmp_path)
+        claims.check(CLAIM, x, {"ci": "inconclusive"}, directory=tmp_path, adequacy=FITS)
 
 
 def test_bad_claims_and_samples():
@@ -74,7 +76,7 @@ def test_bad_claims_and_samples():
     with pytest.raises(ValueError, match="NaN"):
         claims.assess(CLAIM, np.full(200, np.nan))
     with pytest.raises(ValueError, match="unknown verdict"):
-        claims.check(CLAIM, np.full(200, 0.5), expect="true")
+        claims.check(CLAIM, np.full(200, 0.5), expect="true", adequacy=FITS)
 
 
 def test_verdict_renders_short_and_escaped(tmp_path, monkeypatch):
@@ -83,12 +85,62 @@ def test_verdict_renders_short_and_escaped(tmp_path, monkeypatch):
         "test/chapter", "A <paper> & co", "crossover u* = A*/L^2", 0.1, interval=(0.05, 0.15)
     )
     x = np.random.default_rng(1).normal(0.1, 0.005, 2000)
-    v = claims.check(claim, x, expect="reproduced", directory=tmp_path)
+    v = claims.check(claim, x, expect="reproduced", directory=tmp_path, adequacy=FITS)
     text = str(v)
     assert text.splitlines()[0] == "crossover u* = A*/L^2: REPRODUCED at scale ci"
     assert max(len(line) for line in text.splitlines()) < 100
     page = v._repr_html_()
     assert 'class="admonition tip emergence-verdict"' in page
     assert "u* = A*/L^2" in page and "A &lt;paper&gt; &amp; co" in page  # escaped, no Markdown
-    v2 = claims.check(claim, x + 1, expect="not reproduced", directory=tmp_path)
+    v2 = claims.check(claim, x + 1, expect="not reproduced", directory=tmp_path, adequacy=FITS)
     assert 'class="admonition danger' in v2._repr_html_()
+
+
+def test_a_model_that_fails_its_predictive_check_gives_no_verdict(tmp_path):
+    x = np.random.default_rng(4).normal(0.5, 0.01, 4000)  # would be "reproduced"
+    v = claims.check(CLAIM, x, "not testable", directory=tmp_path, adequacy=[FITS, MISFIT])
+    assert v.verdict == "not testable"
+    assert "does not describe its data" in v.reason and "group (p = 0.001)" in v.reason
+    assert "Why:" in v._repr_html_() and "admonition warning" in v._repr_html_()
+    with pytest.raises(claims.ClaimMismatch, match="the data say 'not testable'"):
+        claims.check(CLAIM, x, "reproduced", directory=tmp_path, adequacy=MISFIT)
+    rows = claims.collect(tmp_path)
+    assert rows[0]["adequacy"][-1]["adequate"] is False
+    # the cut is the threshold over the number of p-values (Bonferroni)
+    assert not adequacy.Adequacy("m", {"a": 0.007}).adequate
+    assert adequacy.Adequacy("m", {"a": 0.007, "b": 0.5}).adequate
+    assert not adequacy.Adequacy("m", {"a": 0.004, "b": 0.5}).adequate
+    assert adequacy.Adequacy("m", {"a": 0.011}).adequate
+    with pytest.raises(ValueError, match="p-value of 'a' must lie in"):
+        adequacy.Adequacy("m", {"a": 1.5})
+
+
+def test_a_check_needs_the_models_evidence(tmp_path):
+    x = np.random.default_rng(5).normal(0.5, 0.01, 4000)
+    with pytest.raises(TypeError, match="adequacy"):
+        claims.check(CLAIM, x, "reproduced", directory=tmp_path)
+    with pytest.raises(ValueError, match="posterior predictive check"):
+        claims.check(CLAIM, x, "reproduced", directory=tmp_path, adequacy=[])
+    with pytest.raises(ValueError, match="calibration must be"):
+        claims.check(CLAIM, x, "reproduced", directory=tmp_path, adequacy=FITS, calibration={})
+
+
+def test_the_verdict_carries_the_models_calibration(tmp_path):
+    rng = np.random.default_rng(6)
+    n, L = 100, 99
+    ranks = rng.integers(0, L + 1, (n, 2))
+    covered = np.stack([np.abs(ranks / L - 0.5) <= lv / 2 for lv in calibration.LEVELS], -1)
+    good = calibration.Calibration(("a", "b"), rng.normal(size=(n, 2)), ranks, covered, L,
+                                   calibration.LEVELS)
+    st = calibration.status(good, ["a"], source="a test run")
+    assert st["calibrated"] and st["line"].endswith("calibrated") and st["datasets"] == n
+    tails = ranks.copy()  # a posterior too narrow: the truth often beyond every draw
+    tails[:25, 0] = rng.choice([0, L], 25)
+    st_bad = calibration.status(good._replace(ranks=tails))
+    assert not st_bad["calibrated"] and "NOT calibrated for a" in st_bad["line"]
+    with pytest.raises(ValueError, match="no parameter"):
+        calibration.status(good, ["c"])
+    x = rng.normal(0.5, 0.01, 4000)
+    v = claims.check(CLAIM, x, "reproduced", directory=tmp_path, adequacy=FITS, calibration=st)
+    assert v.calibration["source"] == "a test run"
+    assert "calibration: 100 simulated data sets: calibrated" in str(v)

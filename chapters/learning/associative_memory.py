@@ -58,6 +58,8 @@ from jax.scipy.special import ndtr
 from numpyro.infer import NUTS, init_to_median
 
 from emergence import (
+    adequacy,
+    calibration,
     claims,
     data,
     hopfield,
@@ -563,6 +565,45 @@ fig.legend(
 plt.show()
 
 # %% [markdown]
+# (am-adequacy)=
+# **Does the model describe the data, and is it calibrated?** The book's rule for whether a
+# model may decide a claim, the same in every chapter (`emergence.adequacy`): for 400
+# posterior draws, replicate the counts from the binomial likelihood and compare the deviance
+# $-2\ln p(s\mid\theta)$ of the replicas with that of the observed counts, for each data set
+# and for its worst-fitting count. A posterior predictive p-value below 0.01 divided by the
+# number of comparisons means the model would almost never produce counts like these; a claim
+# check on that data set then returns *not testable*. The calibration run (shipped in
+# `data/calibration/`, made by `benchmarks/calibrate.py hopfield_threshold`) fits 100 data
+# sets of this page's `default` shape, simulated from the model with parameters drawn from the
+# priors above.
+
+# %%
+set_labels = np.array(DATASETS)[np.asarray(d2["ds"])]
+adequacy_2 = adequacy.deviance_check(
+    jax.random.fold_in(key, 5),
+    threshold_model,
+    fit_2.samples,
+    **d2,
+    name="threshold model",
+    by={"s": set_labels},
+)
+adequacy_2
+
+# %%
+cal_2 = calibration.show(
+    "hopfield_threshold_default.npz",
+    params=["alpha_inf[0]", "nu[0]", "alpha_inf[1]", "nu[1]"],
+    labels={
+        "alpha_inf[0]": r"$\alpha_\infty$, this run",
+        "nu[0]": r"$\nu$, this run",
+        "alpha_inf[1]": r"$\alpha_\infty$, shipped run",
+        "nu[1]": r"$\nu$, shipped run",
+    },
+    title="Threshold model: ECDF of the truth's fractional rank minus uniform",
+)
+calibration.expect(cal_2, calibrated=True)
+
+# %% [markdown]
 # ## Claim check
 #
 # The check compares the posterior's 94% highest-density interval with a region around the
@@ -621,6 +662,8 @@ v_run = claims.check(
     alpha_claim("this run"),
     post_2["alpha_inf"][:, 0],
     expect={"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"},
+    adequacy=adequacy_2.subset([DATASETS[0], f"{DATASETS[0]}: worst observation"]),
+    calibration=cal_2,
 )
 display(v_run)
 glued = dict(run=(v_run, 0, max(SIZES["p2_N"])))
@@ -632,6 +675,8 @@ if big is not None:
         ),
         post_2["alpha_inf"][:, 1],
         expect="reproduced",
+        adequacy=adequacy_2.subset([DATASETS[1], f"{DATASETS[1]}: worst observation"]),
+        calibration=cal_2,
     )
     display(v_big)
     glued["big"] = (v_big, 1, max(big[2]))

@@ -62,6 +62,8 @@ from numpyro.infer import NUTS, init_to_median
 from sklearn.datasets import load_digits
 
 from emergence import (
+    adequacy,
+    calibration,
     claims,
     data,
     hopfield,
@@ -613,6 +615,62 @@ fig.legend(
 plt.show()
 
 # %% [markdown]
+# (dense-adequacy)=
+# **Does the model describe the data, and is it calibrated?** The book's rule, the same in
+# every chapter (`emergence.adequacy`): for 400 posterior draws, replicate the counts from the
+# binomial likelihood and compare the deviance $-2\ln p(s\mid\theta)$ of the replicas with
+# that of the observed counts, separately for each model, data set and order (each is its own
+# fit), and for its worst-fitting count. A p-value below 0.01 divided by the number of
+# comparisons means that fit would almost never produce counts like these, and a claim check
+# on it returns *not testable*. The calibration run (`data/calibration/`, made by
+# `benchmarks/calibrate.py dense_exponent`) fits 100 data sets of this page's `default`
+# shape, simulated from the model with parameters drawn from the priors above.
+
+
+# %%
+def fit_label(m, i, P):
+    return f"{MODELS[m]}, {DATASETS[i]}, P = {P}"
+
+
+ds_, P_ = np.asarray(dd["ds"]), np.asarray(dd["P"])
+fit_labels = np.array(
+    [[fit_label(m, i, P) for i, P in zip(ds_, P_, strict=True)] for m in range(len(MODELS))]
+)
+adequacy_d = adequacy.deviance_check(
+    jax.random.fold_in(key, 9),
+    exponent_model,
+    fit_d.samples,
+    **dd,
+    name="capacity-exponent model",
+    by={"s": fit_labels},
+)
+
+
+def fit_adequacy(m, i, P):
+    """The checks of one fit: its deviance and its worst count."""
+    name = fit_label(m, i, P)
+    return adequacy_d.subset([name, f"{name}: worst observation"], model=name)
+
+
+display(*(fit_adequacy(2, i, P) for i in range(len(DATASETS)) for P in ORDERS))
+print(adequacy_d)
+
+# %%
+cal_d = calibration.show(
+    "dense_exponent_default.npz",
+    params=[
+        f"gamma[{i},2,{j}]" for i in range(len(DATASETS)) for j in range(len(ORDERS))
+    ],
+    labels={
+        f"gamma[{i},2,{j}]": rf"$\gamma$, {DATASETS[i]}, $P = {P}$"
+        for i in range(len(DATASETS))
+        for j, P in enumerate(ORDERS)
+    },
+    title="Signal-to-noise model: ECDF of the truth's fractional rank minus uniform",
+)
+calibration.expect(cal_d, calibrated=True)
+
+# %% [markdown]
 # ## Claim check
 #
 # The check compares the posterior's 94% highest-density interval with a region around the
@@ -666,6 +724,8 @@ for j, P in enumerate(ORDERS):
         gamma_claim(P, "this run"),
         np.asarray(post_d["gamma"][:, 0, 2, j]),
         expect=EXPECT_RUN[P],
+        adequacy=fit_adequacy(2, 0, P),
+        calibration=cal_d,
     )
     display(v)
     prose.glue(
@@ -687,6 +747,8 @@ if big is not None:
             ),
             np.asarray(post_d["gamma"][:, 1, 2, j]),
             expect="reproduced",
+            adequacy=fit_adequacy(2, 1, P),
+            calibration=cal_d,
         )
         display(v)
         prose.glue(

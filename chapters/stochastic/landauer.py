@@ -48,11 +48,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
+from IPython.display import display
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, init_to_median
 from scipy.special import xlogy
 
 from emergence import (
+    adequacy,
+    calibration,
     claims,
     data,
     inference,
@@ -632,7 +635,9 @@ def erasure_model(groups, fail_work):
         mu = numpyro.deterministic("mu_erased", w_inf + B / TAU_FIT)
         numpyro.deterministic("mean_work", p * mu + (1 - p) * mu_f)
         numpyro.sample(
-            "n_erased", dist.Binomial(groups["n"], probs=p), obs=groups["n_ok"]
+            "n_erased",
+            dist.Binomial(groups["n"].astype(jnp.int32), probs=p),
+            obs=groups["n_ok"],
         )
         numpyro.factor(
             "work_erased",
@@ -818,6 +823,74 @@ for t, s_, m in zip(TAU_FIT, sig, w_mean_ok[np.isin(taus, TAU_FIT)], strict=True
     )
 
 # %% [markdown]
+# (landauer-adequacy)=
+# **Does the model describe the data?** The figures are a judgement by eye; the book's rule,
+# the same in every chapter (`emergence.adequacy`), is a number. For 400 posterior draws we
+# replicate the data from the likelihood and compare the deviance $-2\ln p(y\mid\theta)$ of
+# the replicas with that of the observed data: the erasure counts and the failed works (the
+# model's observed sites), and, since the successful works enter through their count, sum and
+# sum of squares, those moments at each duration, replicated exactly
+# (`inference.sample_normal_moments`). The second check is the one that tests the law: each
+# duration's mean work must sit where $W_\infty + B/\tau$ puts it, within its own spread. A
+# posterior predictive p-value below $0.01$ divided by the number of comparisons means the
+# model would almost never produce data like these, and the claim check below would then
+# refuse a verdict.
+
+# %%
+k_adq_sites, k_adq_works = jax.random.split(jax.random.fold_in(key, 7))
+adequacy_sites = adequacy.deviance_check(
+    k_adq_sites,
+    erasure_model,
+    fit.samples,
+    groups,
+    fail_work,
+    name="erasure model (outcomes, failed works)",
+)
+thin = inference.thinned(post, 400)
+
+
+def works_deviance(s1, s2):
+    """-2 ln p of each duration's erased works, from their moments, for every draw."""
+    return -2 * inference.normal_loglik_from_moments(
+        groups["n_ok"], s1, s2, thin["mu_erased"], thin["sigma"]
+    )
+
+
+s1_rep, s2_rep = inference.sample_normal_moments(
+    k_adq_works, groups["n_ok"], thin["mu_erased"], thin["sigma"]
+)
+d_obs = np.asarray(works_deviance(groups["s1"], groups["s2"]))
+d_rep = np.asarray(works_deviance(s1_rep, s2_rep))
+adequacy_works = adequacy.from_discrepancies(
+    "erasure model (successful works, W_inf + B/tau)",
+    {f"tau = {t:g}": d_obs[:, j] for j, t in enumerate(fit_taus)},
+    {f"tau = {t:g}": d_rep[:, j] for j, t in enumerate(fit_taus)},
+)
+display(adequacy_sites, adequacy_works)
+
+# %% [markdown]
+# (landauer-calibration)=
+# **Is the inference calibrated?** Simulation-based calibration: parameters drawn from the
+# priors above, data of this page's shape simulated from the model (erasure counts, the erased
+# works' moments, the failed works), each fitted with this page's NUTS settings; for a correct
+# inference the rank of the truth among the posterior draws is uniform and each central
+# interval covers the truth at its nominal rate. The run is shipped in `data/calibration/`
+# (made by `benchmarks/calibrate.py landauer_erasure`).
+
+# %%
+cal_L = calibration.show(
+    "landauer_erasure_default.npz",
+    labels={
+        "W_inf": r"$W_\infty$",
+        "B": "$B$",
+        "mu_fail": r"$\mu_f$",
+        "sigma_fail": r"$\sigma_f$",
+    },
+    title="Erasure model: ECDF of the truth's fractional rank minus uniform",
+)
+calibration.expect(cal_L, calibrated=True)
+
+# %% [markdown]
 # ## The claim check
 #
 # Landauer's limit, read as a claim about this model: the asymptotic mean work of a
@@ -848,6 +921,8 @@ verdict = claims.check(
     ),
     post["W_inf"],
     expect="reproduced",
+    adequacy=[adequacy_sites, adequacy_works],
+    calibration=cal_L,
 )
 prose.glue(
     W_inf_mean=verdict.mean,

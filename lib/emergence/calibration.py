@@ -70,8 +70,9 @@ def rank_and_coverage(truth, draws, levels=LEVELS):
     ranks : numpy.ndarray
         Shape ``(n_params,)``: the number of draws below the truth.
     covered : numpy.ndarray
-        Shape ``(n_params, len(levels))``, bool: the truth inside each central interval
-        (equal-tailed, from the draws' quantiles).
+        Shape ``(n_params, len(levels))``, bool: the truth inside each central interval, read
+        from the draws by rank (:func:`covered_by_rank`): at least ``k`` draws below the truth
+        and ``k`` above, ``k = round((1 - level) (n_draws + 1) / 2)``.
     """
     truth = np.asarray(truth, float)
     draws = np.asarray(draws, float)
@@ -81,16 +82,62 @@ def rank_and_coverage(truth, draws, levels=LEVELS):
     if np.any((levels <= 0) | (levels >= 1)):
         raise ValueError(f"levels must lie in (0, 1), got {levels.tolist()}")
     ranks = (draws < truth[None, :]).sum(axis=0)
-    lo = np.quantile(draws, (1 - levels) / 2, axis=0)  # (levels, params)
-    hi = np.quantile(draws, 1 - (1 - levels) / 2, axis=0)
-    covered = ((lo <= truth) & (truth <= hi)).T
-    return ranks, covered
+    return ranks, covered_by_rank(ranks, draws.shape[0], levels)
+
+
+def _excluded(level: float, n_draws: int) -> int:
+    return int(np.round((1 - level) * (n_draws + 1) / 2))
+
+
+def covered_by_rank(ranks, n_draws: int, levels=LEVELS) -> np.ndarray:
+    """Whether central intervals read from ``n_draws`` draws cover a truth of the given rank.
+
+    The interval of probability ``level`` runs from the ``(k+1)``-th lowest to the ``(k+1)``-th
+    highest draw, ``k = round((1 - level) (n_draws + 1) / 2)``; it covers the truth when at
+    least ``k`` draws lie on each side. For a calibrated inference the rank is uniform over
+    ``0 .. n_draws``, so the coverage is exactly :func:`expected_coverage` (``level`` itself
+    when ``(1 - level) (n_draws + 1) / 2`` is an integer, as for 50%, 80% and 94% with 99 draws).
+
+    Parameters
+    ----------
+    ranks : array_like
+        Integers in ``[0, n_draws]``.
+    n_draws : int
+        ``L``.
+    levels : sequence of float, optional
+        The intervals' probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``ranks.shape + (len(levels),)``, bool.
+    """
+    ranks = np.asarray(ranks)
+    k = np.array([_excluded(lv, n_draws) for lv in levels])
+    return (ranks[..., None] >= k) & (ranks[..., None] <= int(n_draws) - k)
 
 
 def _thin(x, n):
     x = np.asarray(x).ravel()
     idx = np.linspace(0, len(x) - 1, n).round().astype(int)
     return x[idx]
+
+
+def _flat(values: Mapping, params=None, draws: bool = False) -> dict:
+    """Scalar entries ``name`` or ``name[i]`` (row-major) of every selected site."""
+    out = {}
+    for k in params if params is not None else values:
+        if k not in values:
+            raise ValueError(f"no values of the parameter {k!r}")
+        v = np.asarray(values[k], float)
+        shape = v.shape[1:] if draws else v.shape
+        if not shape:
+            out[k] = v
+            continue
+        v = v.reshape((v.shape[0], -1) if draws else (-1,))
+        for i, idx in enumerate(np.ndindex(*shape)):
+            out[f"{k}[{','.join(map(str, idx))}]"] = v[:, i] if draws else v[i]
+    return out
 
 
 def run(
@@ -103,6 +150,7 @@ def run(
     levels=LEVELS,
     progress: Callable | None = None,
     first: int = 0,
+    params=None,
 ) -> Calibration:
     """A simulation-based calibration run.
 
@@ -114,12 +162,15 @@ def run(
     key : jax.Array
         The ``jax.random`` key of the run.
     sample_prior : callable
-        ``sample_prior(key) -> dict`` of scalar parameters drawn from the model's prior.
+        ``sample_prior(key) -> dict`` of parameters drawn from the model's prior (scalars or
+        arrays; an array site ``x`` is ranked per element as ``x[i]``).
     simulate : callable
-        ``simulate(key, params) -> data``: a data set from the model's generative process.
+        ``simulate(key, params) -> data``: a data set from the model's generative process, given
+        everything ``sample_prior`` drew.
     fit : callable
-        ``fit(key, data) -> dict`` of posterior draws (1D arrays) of the same parameters, by the
-        chapter's own inference. Give it data of one shape every time (one compilation).
+        ``fit(key, data) -> dict`` of posterior draws of the same parameters (leading axis: the
+        draws), by the chapter's own inference. Give it data of one shape every time (one
+        compilation).
     n_datasets : int
         Simulated data sets (>= 1).
     n_draws : int, optional
@@ -131,6 +182,9 @@ def run(
     first : int, optional
         The index of the first data set (>= 0): runs over ``first .. first + n_datasets - 1``
         can be made in separate processes and joined with :func:`join`.
+    params : sequence of str, optional
+        The sites to rank (default all that ``sample_prior`` returns); nuisance parameters can be
+        drawn and simulated with but left out.
 
     Returns
     -------
@@ -146,12 +200,15 @@ def run(
     names, truths, ranks, covered = None, [], [], []
     for i in range(int(first), int(first) + int(n_datasets)):
         k_prior, k_sim, k_fit = jax.random.split(jax.random.fold_in(key, i), 3)
-        theta = {k: float(v) for k, v in sample_prior(k_prior).items()}
+        drawn = sample_prior(k_prior)
+        theta = {k: float(v) for k, v in _flat(drawn, params).items()}
         names = names or tuple(theta)
-        post = fit(k_fit, simulate(k_sim, theta))
-        missing = [n for n in names if n not in post]
+        post = fit(k_fit, simulate(k_sim, drawn))
+        wanted = params if params is not None else list(drawn)
+        missing = [n for n in wanted if n not in post]
         if missing:
             raise ValueError(f"the fit returned no draws of {missing}")
+        post = _flat(post, wanted, draws=True)
         draws = np.stack([_thin(post[n], int(n_draws)) for n in names], axis=1)
         r, c = rank_and_coverage([theta[n] for n in names], draws, levels)
         truths.append([theta[n] for n in names])
@@ -189,6 +246,48 @@ def join(parts) -> Calibration:
         a.n_draws,
         a.levels,
     )
+
+
+def load(path) -> Calibration:
+    """A run saved by the book's calibration scripts (``benchmarks/calibrate.py``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An ``.npz`` file with ``names``, ``truths``, ``ranks``, ``covered``, ``levels`` and
+        ``n_draws``.
+
+    Returns
+    -------
+    Calibration
+    """
+    with np.load(path) as f:
+        return Calibration(
+            tuple(str(n) for n in f["names"]),
+            f["truths"],
+            f["ranks"],
+            f["covered"],
+            int(f["n_draws"]),
+            tuple(float(x) for x in f["levels"]),
+        )
+
+
+def provenance(path) -> dict:
+    """The provenance saved with a calibration run (what, where, when, by which command).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The run's ``.npz`` file.
+
+    Returns
+    -------
+    dict
+    """
+    import json
+
+    with np.load(path) as f:
+        return json.loads(str(f["provenance"]))
 
 
 def uniformity_pvalue(ranks, n_draws: int, n_bins: int | None = None) -> float:
@@ -250,43 +349,82 @@ def coverage_interval(k: int, n: int, prob: float = 0.95) -> tuple[float, float]
     return lo, hi
 
 
-def check(cal: Calibration, false_alarm: float = 0.01) -> dict:
+def expected_coverage(level: float, n_draws: int) -> float:
+    """The coverage a *calibrated* inference has with :func:`covered_by_rank`'s intervals.
+
+    Parameters
+    ----------
+    level : float
+        The interval's nominal probability, in (0, 1).
+    n_draws : int
+        ``L``, the draws it is read from (>= 1).
+
+    Returns
+    -------
+    float
+        ``(L + 1 - 2k) / (L + 1)``, the fraction of the ``L + 1`` equally likely ranks it covers.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    if isinstance(n_draws, bool) or int(n_draws) < 1:
+        raise ValueError(f"n_draws must be an integer >= 1, got {n_draws!r}")
+    L = int(n_draws)
+    return max(0, L + 1 - 2 * _excluded(level, L)) / (L + 1)
+
+
+def check(cal: Calibration, false_alarm: float = 0.05) -> dict:
     """A verdict per parameter: calibrated or not.
 
-    A parameter is calibrated when its ranks pass the uniformity test at ``false_alarm`` (a
-    Bonferroni correction over the parameters) and every nominal coverage lies inside the 95%
-    binomial interval of the observed one.
+    Two tests per parameter, each at ``false_alarm / (2 n_params)`` (Bonferroni over the tests
+    and the parameters, so that a calibrated model passes with probability at least
+    ``1 - false_alarm``): the chi-square test of uniform ranks, and whether the binomial
+    interval of the observed coverage of the widest central interval (94%) contains the
+    coverage a calibrated inference has (:func:`expected_coverage`). The other levels are
+    reported, not tested.
 
     Parameters
     ----------
     cal : Calibration
         A run.
     false_alarm : float, optional
-        The test's false-alarm rate for the whole set of parameters; default 0.01.
+        The family-wise false-alarm rate; default 0.05.
 
     Returns
     -------
     dict
-        ``{name: {"p_uniform", "coverage": {level: (observed, lo, hi)}, "calibrated"}}``.
+        ``{name: {"p_uniform", "coverage": {level: (observed, lo, hi)}, "expected": {level:
+        coverage if calibrated}, "calibrated"}}``; the intervals are the tests' (family-wise).
     """
+    if not 0 < false_alarm < 1:
+        raise ValueError(f"false_alarm must lie in (0, 1), got {false_alarm!r}")
     n = cal.ranks.shape[0]
+    each = false_alarm / (2 * len(cal.names))
+    top = max(cal.levels)
+    expected = {lv: expected_coverage(lv, cal.n_draws) for lv in cal.levels}
     out = {}
+    # coverage read from the ranks (runs saved with quantile intervals are judged the same way)
+    covered = covered_by_rank(cal.ranks, cal.n_draws, cal.levels)
     for j, name in enumerate(cal.names):
         p = uniformity_pvalue(cal.ranks[:, j], cal.n_draws)
         cov = {}
-        ok = p > false_alarm / len(cal.names)
         for m, level in enumerate(cal.levels):
-            k = int(cal.covered[:, j, m].sum())
-            lo, hi = coverage_interval(k, n)
+            k = int(covered[:, j, m].sum())
+            lo, hi = coverage_interval(k, n, 1 - each)
             cov[level] = (k / n, lo, hi)
-            ok &= lo <= level <= hi
-        out[name] = {"p_uniform": p, "coverage": cov, "calibrated": bool(ok)}
+        _, lo, hi = cov[top]
+        ok = p > each and lo <= expected[top] <= hi
+        out[name] = {
+            "p_uniform": p,
+            "coverage": cov,
+            "expected": expected,
+            "calibrated": bool(ok),
+        }
     return out
 
 
-def summary(cal: Calibration, false_alarm: float = 0.01) -> str:
-    """One line per parameter: the coverages (the last with its interval), the uniformity
-    p-value, the verdict. The first three levels are shown.
+def summary(cal: Calibration, false_alarm: float = 0.05) -> str:
+    """One line per parameter: the coverages (the last with its test's interval), the
+    uniformity p-value, the verdict. The first three levels are shown.
 
     Parameters
     ----------
@@ -300,19 +438,86 @@ def summary(cal: Calibration, false_alarm: float = 0.01) -> str:
     str
         The lines.
     """
+    checked = check(cal, false_alarm)
     levels = ", ".join(f"{lv:.0%}" for lv in cal.levels[:3])
+    exp = next(iter(checked.values()))["expected"]
     lines = [
         f"{cal.ranks.shape[0]} simulated data sets, {cal.n_draws} posterior draws each; "
-        f"coverage at {levels} (the last with its 95% interval)"
+        f"coverage at {levels} (calibrated: "
+        + ", ".join(f"{exp[lv]:.3f}" for lv in cal.levels[:3])
+        + f"; the last with its interval at family-wise {false_alarm:g})"
     ]
-    for name, r in check(cal, false_alarm).items():
+    for name, r in checked.items():
         (c50, *_), (c80, *_), (c94, lo, hi) = (r["coverage"][lv] for lv in cal.levels[:3])
         verdict = "calibrated" if r["calibrated"] else "NOT calibrated"
         lines.append(
-            f"  {name:6s} coverage {c50:.2f}, {c80:.2f}, {c94:.2f} [{lo:.2f}, {hi:.2f}]; "
+            f"  {name:8s} coverage {c50:.2f}, {c80:.2f}, {c94:.2f} [{lo:.2f}, {hi:.2f}]; "
             f"ranks uniform p = {r['p_uniform']:.3f}: {verdict}"
         )
     return "\n".join(lines)
+
+
+def status(cal, params=None, false_alarm: float = 0.05, source: str = "") -> dict:
+    """A model's calibration in a form a claim check records (for the ledger).
+
+    Parameters
+    ----------
+    cal : Calibration or str or os.PathLike
+        A run, or the path of a shipped one (then ``source`` defaults to the file's name and
+        the run's data size is read from its provenance).
+    params : sequence of str, optional
+        The parameters the claim depends on (default all in the run); the model counts as
+        calibrated for the claim when all of them are.
+    false_alarm : float, optional
+        As in :func:`check`.
+    source : str, optional
+        Where the run comes from, for the record.
+
+    Returns
+    -------
+    dict
+        ``{"calibrated", "line", "source", "datasets", "parameters": {name: {"coverage94",
+        "p_uniform", "calibrated"}}}``; ``line`` is one sentence for the page and the ledger.
+    """
+    from pathlib import Path
+
+    scale = ""
+    if not isinstance(cal, Calibration):
+        path = Path(cal)
+        source = source or f"data/calibration/{path.name}"
+        scale = provenance(path).get("scale", "")
+        cal = load(path)
+    checked = check(cal, false_alarm)
+    names = list(params) if params is not None else list(cal.names)
+    unknown = [n for n in names if n not in checked]
+    if unknown:
+        raise ValueError(f"the run has no parameter(s) {unknown}; it has {list(cal.names)}")
+    top = max(cal.levels)
+    per = {
+        n: {
+            "coverage94": list(checked[n]["coverage"][top]),
+            "p_uniform": checked[n]["p_uniform"],
+            "calibrated": checked[n]["calibrated"],
+        }
+        for n in names
+    }
+    ok = all(v["calibrated"] for v in per.values())
+    bad = [n for n in names if not per[n]["calibrated"]]
+    size = f" at {scale} data size" if scale else ""
+    line = f"{cal.ranks.shape[0]} simulated data sets{size}: " + (
+        "calibrated" if ok else "NOT calibrated for " + ", ".join(
+            f"{n} ({top:.0%} coverage {per[n]['coverage94'][0]:.2f} "
+            f"[{per[n]['coverage94'][1]:.2f}, {per[n]['coverage94'][2]:.2f}])"
+            for n in bad
+        )
+    )
+    return {
+        "calibrated": ok,
+        "line": line,
+        "source": source,
+        "datasets": int(cal.ranks.shape[0]),
+        "parameters": per,
+    }
 
 
 def plot(cal: Calibration, axes=None, names: Mapping[str, str] | None = None):
@@ -354,3 +559,82 @@ def plot(cal: Calibration, axes=None, names: Mapping[str, str] | None = None):
         ax.set(title=label, xlabel="fractional rank of the truth")
     axes[0].set_ylabel("ECDF − uniform")
     return list(axes)
+
+
+def show(name: str, params=None, labels: Mapping[str, str] | None = None, title: str = ""):
+    """A chapter's view of a shipped calibration run: its provenance and coverages printed, the
+    ECDF-difference panels drawn, and its :func:`status` returned for the claim checks.
+
+    Parameters
+    ----------
+    name : str
+        The run's file in ``data/calibration/`` (e.g. ``"sandpile_size_default.npz"``).
+    params : sequence of str, optional
+        The parameters to show and to judge (default all in the run).
+    labels : Mapping of str to str, optional
+        Labels for the panels (e.g. TeX).
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    dict or None
+        :func:`status` of the run for ``params``, or None when the file is not shipped (a
+        message says so).
+    """
+    import matplotlib.pyplot as plt
+
+    from emergence import data
+
+    shipped = data.load(f"calibration/{name}")
+    if shipped is None:
+        print(f"no shipped calibration run (data/calibration/{name})")
+        return None
+    path = data.data_dir() / "calibration" / name
+    cal = load(path)
+    names = list(params) if params is not None else list(cal.names)
+    unknown = [n for n in names if n not in cal.names]
+    if unknown:
+        raise ValueError(f"the run has no parameter(s) {unknown}; it has {list(cal.names)}")
+    cols = [cal.names.index(n) for n in names]
+    sub = Calibration(
+        tuple(names), cal.truths[:, cols], cal.ranks[:, cols], cal.covered[:, cols], cal.n_draws,
+        cal.levels,
+    )
+    print(data.describe(shipped.provenance))
+    print(summary(cal))  # every parameter of the run: the tests are family-wise over them
+    fig, axes = plt.subplots(
+        1, len(names), figsize=(min(12, 3.1 * len(names) + 0.4), 3.1), sharey=True, squeeze=False
+    )
+    plot(sub, axes[0], names=labels)
+    fig.suptitle(title or "Calibration: ECDF of the truth's fractional rank minus uniform")
+    plt.show()
+    return status(path, names)
+
+
+class CalibrationMismatch(AssertionError):
+    """A chapter's prose states a calibration verdict that its shipped run does not give."""
+
+
+def expect(st: Mapping | None, calibrated: bool) -> None:
+    """Fail unless a run's verdict is the one the chapter's prose states.
+
+    Parameters
+    ----------
+    st : Mapping or None
+        :func:`status` (or :func:`show`) of the run; None (no shipped run) passes, the page
+        having said that there is none.
+    calibrated : bool
+        What the prose says.
+
+    Raises
+    ------
+    CalibrationMismatch
+        If the run says otherwise.
+    """
+    if st is not None and bool(st["calibrated"]) != bool(calibrated):
+        said = "calibrated" if calibrated else "not calibrated"
+        raise CalibrationMismatch(
+            f"the chapter says the model is {said}, but its run says: {st['line']}. Update the "
+            "prose to what the run shows."
+        )

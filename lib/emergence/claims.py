@@ -12,6 +12,12 @@ interval (HDI, 94 % by default)
 - disjoint from it   -> ``not reproduced``;
 - overlapping its edge -> ``inconclusive`` (the data cannot decide at this size).
 
+A verdict also needs a model that describes the data: :func:`check` and :func:`decide` take the
+model's posterior predictive evidence (:class:`emergence.adequacy.Adequacy`), and when the model
+fails it they return ``not testable`` with the reason, never ``reproduced`` or ``not
+reproduced``. They also carry, for the ledger, the model's simulation-based calibration
+(:func:`emergence.calibration.status`) when the chapter ships one.
+
 :func:`check` records every verdict as a JSON file (for the book's claims ledger) and raises
 :class:`ClaimMismatch` when the verdict differs from the one the chapter's prose states, so
 prose and code cannot disagree.
@@ -31,7 +37,7 @@ import numpy as np
 
 from emergence.scale import SCALES, current_scale
 
-VERDICTS = ("reproduced", "not reproduced", "inconclusive")
+VERDICTS = ("reproduced", "not reproduced", "inconclusive", "not testable")
 LEDGER_ENV_VAR = "EMERGENCE_LEDGER"
 
 
@@ -122,6 +128,13 @@ class Verdict:
         Posterior draws used.
     scale : str
         The scale the check ran at.
+    adequacy : tuple of dict, optional
+        The model's posterior predictive checks (``Adequacy.as_dict``).
+    calibration : dict, optional
+        The model's simulation-based calibration (:func:`emergence.calibration.status`), or
+        None when the chapter ships no run.
+    reason : str, optional
+        Why the verdict is ``not testable``.
     time : str, optional
         When (ISO 8601, UTC); default now.
     """
@@ -135,6 +148,9 @@ class Verdict:
     prob_in_region: float
     n_samples: int
     scale: str
+    adequacy: tuple = ()
+    calibration: dict | None = None
+    reason: str = ""
     time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def as_dict(self) -> dict:
@@ -142,19 +158,37 @@ class Verdict:
         d["region"] = list(self.claim.region)
         return d
 
+    def model_lines(self) -> list[str]:
+        """The model's adequacy and calibration, one line each (for the text and HTML forms)."""
+        lines = []
+        for a in self.adequacy:
+            worst = min(a["p_values"], key=a["p_values"].get)
+            lines.append(
+                f"{a['model']}: {'adequate' if a['adequate'] else 'NOT adequate'} (smallest "
+                f"posterior predictive p-value {a['p_values'][worst]:.3f}, for {worst}; fails "
+                f"below {a['cut']:.2g})"
+            )
+        c = self.calibration
+        if c is None:
+            lines.append("calibration: no simulation-based calibration run for this model")
+        else:
+            lines.append(f"calibration: {c['line']}")
+        return lines
+
     def __str__(self) -> str:
         lo, hi = self.claim.region
+        head = f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
+        if self.reason:
+            head += f"  why: {self.reason}\n"
+        tail = "".join(f"\n  {line}" for line in self.model_lines())
         if self.n_samples == 0:  # a claim about one number (decide)
-            return (
-                f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
-                f"  value {self.mean:.4g}, region [{lo:.4g}, {hi:.4g}]"
-            )
+            return head + f"  value {self.mean:.4g}, region [{lo:.4g}, {hi:.4g}]" + tail
         return (
-            f"{self.claim.quantity}: {self.verdict.upper()} at scale {self.scale}\n"
-            f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
+            head
+            + f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
             f"[{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]\n"
             f"  paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}], "
-            f"posterior mass inside {self.prob_in_region:.2f}"
+            f"posterior mass inside {self.prob_in_region:.2f}" + tail
         )
 
     def ledger_html(self) -> str:
@@ -172,11 +206,17 @@ class Verdict:
     def _repr_html_(self) -> str:
         """A short block coloured by the verdict (an admonition in the book's theme)."""
         lo, hi = self.claim.region
-        kind = {"reproduced": "tip", "not reproduced": "danger", "inconclusive": "attention"}[
-            self.verdict
-        ]
+        kind = {
+            "reproduced": "tip",
+            "not reproduced": "danger",
+            "inconclusive": "attention",
+            "not testable": "warning",
+        }[self.verdict]
         e = html.escape
         note = f"<br><em>{e(self.claim.note)}</em>" if self.claim.note else ""
+        if self.reason:
+            note = f"<br><strong>Why:</strong> {e(self.reason)}." + note
+        note += "".join(f"<br><small>{e(line)}</small>" for line in self.model_lines())
         title = (
             f'<p class="admonition-title">{e(self.verdict.capitalize())}: {e(self.claim.quantity)}</p>'
         )
@@ -352,12 +392,40 @@ def _show_ledger_record(verdict: Verdict) -> None:
     display({"text/html": verdict.ledger_html(), "text/plain": ""}, raw=True)
 
 
+def _model_evidence(verdict: Verdict, adequacy, calibration) -> Verdict:
+    """The verdict with the model's evidence attached, ``not testable`` if the model fails."""
+    from dataclasses import replace
+
+    from emergence.adequacy import Adequacy
+
+    checks = (adequacy,) if isinstance(adequacy, Adequacy) else tuple(adequacy)
+    if not checks or not all(isinstance(a, Adequacy) for a in checks):
+        raise ValueError(
+            "adequacy must be an emergence.adequacy.Adequacy (or several): a verdict needs the "
+            f"model's posterior predictive check, got {adequacy!r}"
+        )
+    if calibration is not None and not {"calibrated", "line"} <= set(calibration):
+        raise ValueError("calibration must be emergence.calibration.status(...) or None")
+    failing = [a for a in checks if not a.adequate]
+    reason = "; ".join(a.reason() for a in failing)
+    return replace(
+        verdict,
+        verdict="not testable" if failing else verdict.verdict,
+        reason=reason,
+        adequacy=tuple(a.as_dict() for a in checks),
+        calibration=None if calibration is None else dict(calibration),
+    )
+
+
 def check(
     claim: Claim,
     samples,
     expect: str | Mapping[str, str],
     hdi_prob: float = 0.94,
     directory: str | os.PathLike | None = None,
+    *,
+    adequacy,
+    calibration: Mapping | None = None,
 ) -> Verdict:
     """Assess a claim, record the verdict, and fail if it differs from what the prose states.
 
@@ -370,6 +438,12 @@ def check(
     expect : str or Mapping of str to str
         The verdict the chapter's prose states, or one per scale (all three given) when the
         prose says that the data at small sizes cannot decide.
+    adequacy : emergence.adequacy.Adequacy or sequence of them
+        The posterior predictive checks of the model(s) the samples come from (required). When
+        one fails, the verdict is ``not testable`` whatever the posterior says.
+    calibration : Mapping, optional
+        The model's calibration, :func:`emergence.calibration.status` of its shipped run,
+        recorded for the ledger; None when there is no run.
     hdi_prob : float, optional
         The HDI's probability; default 0.94.
     directory : str or os.PathLike, optional
@@ -388,7 +462,7 @@ def check(
         If ``expect`` names an unknown verdict or misses a scale.
     """
     expected = _expected(expect)
-    v = assess(claim, samples, hdi_prob)
+    v = _model_evidence(assess(claim, samples, hdi_prob), adequacy, calibration)
     record(v, directory)
     _show_ledger_record(v)
     if v.verdict != expected:
@@ -400,7 +474,15 @@ def check(
     return v
 
 
-def decide(claim: Claim, statistic: float, expect: str | Mapping[str, str], directory=None) -> Verdict:
+def decide(
+    claim: Claim,
+    statistic: float,
+    expect: str | Mapping[str, str],
+    directory=None,
+    *,
+    adequacy,
+    calibration: Mapping | None = None,
+) -> Verdict:
     """Check a claim about a single number, such as a Bayes factor, rather than a posterior.
 
     The verdict is *reproduced* when ``statistic`` lies in the claim's region and *not
@@ -419,6 +501,10 @@ def decide(claim: Claim, statistic: float, expect: str | Mapping[str, str], dire
         The verdict the prose states, or one per scale.
     directory : str or os.PathLike, optional
         Where to record the verdict; default :func:`ledger_dir`.
+    adequacy : emergence.adequacy.Adequacy or sequence of them
+        The posterior predictive checks of the model(s) behind the number (as in :func:`check`).
+    calibration : Mapping, optional
+        As in :func:`check`.
 
     Returns
     -------
@@ -449,6 +535,7 @@ def decide(claim: Claim, statistic: float, expect: str | Mapping[str, str], dire
         n_samples=0,
         scale=current_scale(),
     )
+    v = _model_evidence(v, adequacy, calibration)
     record(v, directory)
     _show_ledger_record(v)
     if v.verdict != expected:

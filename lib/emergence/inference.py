@@ -339,3 +339,37 @@ def normal_loglik_from_moments(n, s1, s2, mu, sigma):
         - 0.5 * n * jnp.log(2 * jnp.pi)
         - (s2 - 2 * mu * s1 + n * mu**2) / (2 * sigma**2)
     )
+
+
+def sample_normal_moments(key, n, mu, sigma):
+    """The sufficient statistics of ``n`` Gaussian values, drawn without drawing the values.
+
+    The sum is ``n mu + sigma sqrt(n) z`` and the sum of squared deviations from the mean is
+    ``sigma^2 chi^2_{n-1}``, independent of it: replicated data for
+    :func:`normal_loglik_from_moments` (posterior predictive checks, simulation-based
+    calibration). Broadcasts over ``n``, ``mu`` and ``sigma``; JAX-traceable.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    n : array_like
+        Number of values (>= 2 where the spread matters; 1 gives a zero spread).
+    mu, sigma : array_like
+        The Gaussian's mean and standard deviation (> 0).
+
+    Returns
+    -------
+    tuple of jax.Array
+        ``(s1, s2)``: the sum and the sum of squares.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    n, mu, sigma = jnp.broadcast_arrays(*(jnp.asarray(x, float) for x in (n, mu, sigma)))
+    k_sum, k_spread = jax.random.split(key)
+    z = jax.random.normal(k_sum, n.shape)
+    chi2 = 2.0 * jax.random.gamma(k_spread, jnp.maximum(n - 1, 1e-12) / 2, n.shape)
+    chi2 = jnp.where(n > 1, chi2, 0.0)
+    s1 = n * mu + sigma * jnp.sqrt(n) * z
+    return s1, sigma**2 * chi2 + s1**2 / jnp.maximum(n, 1.0)

@@ -21,7 +21,9 @@ matrix of rates, :func:`check_generator` validates one.
 - :func:`path_statistics` reduces full paths to the sufficient statistics of the exact path
   likelihood (time spent in each state, jump counts), :func:`path_log_likelihood` evaluates it;
 - :func:`hmm_log_likelihood` is the likelihood of noisy snapshots (a hidden Markov model, by the
-  scaled forward algorithm).
+  scaled forward algorithm); :func:`sample_hmm` draws snapshot sequences from the same model;
+- :func:`jump_count_deviance` is the posterior predictive discrepancy of a rate model's jump
+  counts given the dwell times (for :mod:`emergence.adequacy`).
 - :func:`detailed_balance_test` is the Bayes factor of "any rates" against "detailed balance"
   from complete paths' statistics (exact for the free rates, importance sampling over the state
   energies for the balanced model).
@@ -848,6 +850,102 @@ class DetailedBalanceTest(NamedTuple):
     is_rel_err: float
     dwell: np.ndarray
     counts: np.ndarray
+
+
+def sample_hmm(key, P, emission, p0, n_sequences: int, n_readings: int) -> jax.Array:
+    """Observation sequences drawn from the hidden Markov model of :func:`hmm_log_likelihood`.
+
+    The hidden chain starts from ``p0`` and steps with ``P``; each reading is drawn from its
+    state's row of ``emission``. Traceable (jit, vmap over parameters).
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key.
+    P : jax.Array
+        Shape ``(S, S)``: the transition matrix between readings.
+    emission : jax.Array
+        Shape ``(S, O)``: the reading's distribution in each state.
+    p0 : jax.Array
+        Shape ``(S,)``: the first hidden state's distribution.
+    n_sequences, n_readings : int
+        The shape of the result (static, >= 1).
+
+    Returns
+    -------
+    jax.Array
+        Shape ``(n_sequences, n_readings)``, int32 readings in ``[0, O)``.
+    """
+    for name, v in (("n_sequences", n_sequences), ("n_readings", n_readings)):
+        if isinstance(v, bool) or int(v) != v or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    P, emission, p0 = jnp.asarray(P), jnp.asarray(emission), jnp.asarray(p0)
+    k0, k_steps, k_read = jax.random.split(key, 3)
+    logP = jnp.log(jnp.maximum(P, 1e-300))
+    x0 = jax.random.categorical(k0, jnp.log(jnp.maximum(p0, 1e-300)), shape=(int(n_sequences),))
+
+    def step(x, k):
+        nxt = jax.random.categorical(k, logP[x])
+        return nxt, nxt
+
+    _, rest = jax.lax.scan(step, x0, jax.random.split(k_steps, int(n_readings) - 1))
+    hidden = jnp.concatenate([x0[:, None], rest.T], axis=1)
+    logE = jnp.log(jnp.maximum(emission, 1e-300))
+    return jax.random.categorical(k_read, logE[hidden]).astype(jnp.int32)
+
+
+def jump_count_deviance(key, Qs, dwell, counts):
+    """Posterior predictive deviance of jump counts given dwell times.
+
+    The complete-path likelihood (:func:`path_log_likelihood`) is, as a function of the rates, the
+    likelihood of independent counts ``n_ij ~ Poisson(Q_ij T_i)`` given the dwell times ``T_i``.
+    For each posterior generator ``Q_s`` this draws replicated counts from that distribution and
+    returns the deviance of the observed and of the replicated counts over the links of ``Q_s``.
+    Along real paths the counts are tied to the dwell times (a path leaves a state about as often
+    as it enters it), so the replicas scatter more than real data would: the check is
+    conservative; it fails a rate model whose structure cannot produce the observed counts.
+
+    Parameters
+    ----------
+    key : jax.Array
+        The ``jax.random`` key of the replicas.
+    Qs : array_like
+        Shape ``(n_draws, S, S)``: posterior generators.
+    dwell : array_like
+        Shape ``(S,)``: time in each state.
+    counts : array_like
+        Shape ``(S, S)``: observed jumps.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(observed, replicated)`` deviances, one per draw, and ``(observed_worst,
+        replicated_worst)``, the largest single-link deviance.
+    """
+    Qs, dwell, counts = jnp.asarray(Qs), jnp.asarray(dwell), jnp.asarray(counts)
+    if Qs.ndim != 3 or Qs.shape[1:] != counts.shape or dwell.shape != counts.shape[:1]:
+        raise ValueError(
+            f"need Qs (n_draws, S, S), dwell (S,) and counts (S, S); got {Qs.shape}, "
+            f"{dwell.shape}, {counts.shape}"
+        )
+    off = ~jnp.eye(counts.shape[0], dtype=bool)
+
+    def one(k, Q):
+        mu = jnp.where(off, Q, 0.0) * dwell[:, None]
+        link = off & (mu > 0)
+        mu_safe = jnp.where(link, mu, 1.0)
+        rep = jax.random.poisson(k, mu_safe).astype(mu.dtype)
+
+        def dev(n):
+            d = -2.0 * jax.scipy.stats.poisson.logpmf(n, mu_safe)
+            # a jump on a link the model forbids makes the model impossible
+            d = jnp.where(link, d, jnp.where(n > 0, jnp.inf, 0.0))
+            return d.sum(), d.max()
+
+        return dev(counts.astype(mu.dtype)), dev(jnp.where(link, rep, 0.0))
+
+    (o, ow), (r, rw) = jax.vmap(one)(jax.random.split(key, Qs.shape[0]), Qs)
+    return (np.asarray(o), np.asarray(r)), (np.asarray(ow), np.asarray(rw))
 
 
 def log_evidence_free_rates(dwell, counts, links, a: float, b: float) -> float:

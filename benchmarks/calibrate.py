@@ -169,7 +169,6 @@ def setup(name, scale):
         def simulate(key, theta):
             return custom(page, key, theta)
     else:
-
         # the page's design (sizes, totals, covariates) closed over, only the observations
         # traced: models that take a plate's size from their arguments stay jittable
         def conditioned(_calibration_data):
@@ -246,9 +245,7 @@ def main():
         n_draws=99,
         first=args.first,
         params=spec["params"],
-        progress=lambda i, n: print(
-            f"{i}/{n} data sets, {time.perf_counter() - t0:.0f} s", flush=True
-        ),
+        progress=lambda i, n: print(f"{i}/{n} data sets, {time.perf_counter() - t0:.0f} s", flush=True),
     )
     if cal.ranks.shape[0] >= 10:
         print(calibration.summary(cal))
@@ -259,8 +256,10 @@ def main():
     data_shapes = [list(np.shape(a)) for a in jax.tree_util.tree_leaves((page.args, page.kwargs))]
     provenance = {
         "model": f"{args.model} ({spec['page']}, fit {spec['call']})",
-        "simulated_from": spec.get("simulated_from", "the model's own likelihood (its observed "
-                                   "sites drawn from their distributions)"),
+        "simulated_from": spec.get(
+            "simulated_from",
+            "the model's own likelihood (its observed sites drawn from their distributions)",
+        ),
         "scale": args.scale,
         "nuts": {k: v for k, v in page.nuts.items() if k != "var_names"},
         "data_shapes": data_shapes,

@@ -82,8 +82,15 @@ def capture(page: str | Path, call: int = 0, scale: str = "ci") -> PageFit:
             raise _Stop(PageFit(kernel, args, model_kw, nuts, key, {}))
         # an earlier fit: short, unchecked (the page only draws figures from it)
         return real(
-            key, kernel, *args, num_warmup=100, num_samples=100, num_chains=num_chains,
-            r_hat_max=float("inf"), min_ess_per_chain=1e-9, **model_kw,
+            key,
+            kernel,
+            *args,
+            num_warmup=100,
+            num_samples=100,
+            num_chains=num_chains,
+            r_hat_max=float("inf"),
+            min_ess_per_chain=1e-9,
+            **model_kw,
         )
 
     namespace: dict = {"__name__": "__page__", "__file__": str(page)}

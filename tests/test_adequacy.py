@@ -51,20 +51,32 @@ def test_a_model_that_made_its_data_passes_and_an_overdispersed_one_fails():
     # the second group overdispersed (negative binomial, same mean): the check must see it
     y2_wide = rng.negative_binomial(2.0, 2.0 / (2.0 + lam), 120)
     bad = adequacy.deviance_check(
-        jax.random.key(0), poisson_model, exact_posterior(rng, y1, y2_wide), y1, y2_wide,
+        jax.random.key(0),
+        poisson_model,
+        exact_posterior(rng, y1, y2_wide),
+        y1,
+        y2_wide,
         name="Poisson",
     )
     assert not bad.adequate and "y2" in bad.failing
     assert "the Poisson does not describe its data" in bad.reason()
     assert "NOT ADEQUATE" in str(bad) and "admonition danger" in bad._repr_html_()
     grouped = adequacy.deviance_check(
-        jax.random.key(1), poisson_model, exact_posterior(rng, y1, y2_wide), y1, y2_wide,
+        jax.random.key(1),
+        poisson_model,
+        exact_posterior(rng, y1, y2_wide),
+        y1,
+        y2_wide,
         groups={"both": ["y1", "y2"]},
     )
     assert set(grouped.p_values) == {"both", "worst observation"}
     with pytest.raises(ValueError, match="not observed"):
         adequacy.deviance_check(
-            jax.random.key(1), poisson_model, exact_posterior(rng, y1, y2), y1, y2,
+            jax.random.key(1),
+            poisson_model,
+            exact_posterior(rng, y1, y2),
+            y1,
+            y2,
             groups={"g": ["y3"]},
         )
 
@@ -79,7 +91,11 @@ def test_false_alarms_stay_below_the_stated_rate():
         lam = rng.gamma(A0, 1.0 / B0)
         y1, y2 = rng.poisson(lam, 40), rng.poisson(lam, 40)
         a = adequacy.deviance_check(
-            jax.random.key(i), poisson_model, exact_posterior(rng, y1, y2, 500), y1, y2,
+            jax.random.key(i),
+            poisson_model,
+            exact_posterior(rng, y1, y2, 500),
+            y1,
+            y2,
             n_draws=500,
         )
         failed += not a.adequate
@@ -98,8 +114,9 @@ def test_predictive_pvalue_and_bad_input():
     with pytest.raises(ValueError, match="at least one group"):
         adequacy.Adequacy("m", {})
     with pytest.raises(ValueError, match="n_draws must be an integer >= 10"):
-        adequacy.deviance_check(jax.random.key(0), poisson_model, {"lam": np.ones(5)}, [1], [1],
-                                n_draws=5)
+        adequacy.deviance_check(
+            jax.random.key(0), poisson_model, {"lam": np.ones(5)}, [1], [1], n_draws=5
+        )
     with pytest.raises(ValueError, match="same groups"):
         adequacy.from_discrepancies("m", {"a": [1.0]}, {"b": [1.0]})
 
@@ -116,19 +133,21 @@ def test_data_sets_fitted_side_by_side_are_judged_apart():
     rng = np.random.default_rng(9)
     ds = np.repeat([0, 1], 150)
     y = np.concatenate([rng.poisson(2.5, 150), rng.negative_binomial(1.5, 1.5 / 7.5, 150)])
-    post = np.stack(
-        [rng.gamma(A0 + y[ds == d].sum(), 1 / (B0 + 150), 1000) for d in (0, 1)], axis=1
-    )
+    post = np.stack([rng.gamma(A0 + y[ds == d].sum(), 1 / (B0 + 150), 1000) for d in (0, 1)], axis=1)
     labels = np.array(["first", "second"])[ds]
-    a = adequacy.deviance_check(jax.random.key(3), two_rates, {"lam": post}, ds, y,
-                                by={"y": labels})
-    assert set(a.p_values) == {"first", "first: worst observation", "second",
-                               "second: worst observation"}
+    a = adequacy.deviance_check(jax.random.key(3), two_rates, {"lam": post}, ds, y, by={"y": labels})
+    assert set(a.p_values) == {
+        "first",
+        "first: worst observation",
+        "second",
+        "second: worst observation",
+    }
     first = a.subset(["first", "first: worst observation"])
     second = a.subset(["second", "second: worst observation"], model="second set")
     assert first.adequate and not second.adequate and second.model == "second set"
     with pytest.raises(ValueError, match="one label per observation"):
-        adequacy.deviance_check(jax.random.key(3), two_rates, {"lam": post}, ds, y,
-                                by={"y": labels[:10]})
+        adequacy.deviance_check(
+            jax.random.key(3), two_rates, {"lam": post}, ds, y, by={"y": labels[:10]}
+        )
     with pytest.raises(ValueError, match="no p-values"):
         a.subset(["third"])

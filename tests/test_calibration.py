@@ -66,7 +66,10 @@ def test_rank_and_coverage_by_hand():
     # 11 draws below, 89 above: outside the 50% interval (25 each side), inside the 94% one (3)
     assert covered.tolist() == [[False, True]]
     assert calibration.covered_by_rank([2, 3, 96, 97], 99, (0.94,)).ravel().tolist() == [
-        False, True, True, False
+        False,
+        True,
+        True,
+        False,
     ]
     with pytest.raises(ValueError, match="draws must have shape"):
         calibration.rank_and_coverage([1.0, 2.0], draws)

@@ -171,4 +171,5 @@ def test_sampled_normal_moments_have_the_distribution_of_real_ones():
     spread = s2 - s1**2 / n
     assert abs(spread.mean() / (sigma**2 * (n - 1)) - 1) < 0.03
     # a wrong spread (sigma^2 chi^2_n, one degree too many) must be told apart by the same test
-    assert stats.ks_2samp(spread * n / (n - 1), ((w - w.mean(1, keepdims=True)) ** 2).sum(1)).pvalue < 0.01
+    real_spread = ((w - w.mean(1, keepdims=True)) ** 2).sum(1)
+    assert stats.ks_2samp(spread * n / (n - 1), real_spread).pvalue < 0.01

@@ -130,8 +130,9 @@ def test_the_verdict_carries_the_models_calibration(tmp_path):
     n, L = 100, 99
     ranks = rng.integers(0, L + 1, (n, 2))
     covered = np.stack([np.abs(ranks / L - 0.5) <= lv / 2 for lv in calibration.LEVELS], -1)
-    good = calibration.Calibration(("a", "b"), rng.normal(size=(n, 2)), ranks, covered, L,
-                                   calibration.LEVELS)
+    good = calibration.Calibration(
+        ("a", "b"), rng.normal(size=(n, 2)), ranks, covered, L, calibration.LEVELS
+    )
     st = calibration.status(good, ["a"], source="a test run")
     assert st["calibrated"] and st["line"].endswith("calibrated") and st["datasets"] == n
     tails = ranks.copy()  # a posterior too narrow: the truth often beyond every draw

@@ -422,6 +422,11 @@ plt.show()
 # $\theta \sim \mathcal N(0, 0.5)$ centres on the seed's exact collapse; $\log\beta \sim
 # \mathcal N(\log 2, 1)$ spans near-exponential to sharp cutoffs;
 # $\log\kappa \sim \mathcal N(\log L^2, 2)$ centres on the number of sites in a window.
+# Two of these priors are centred on the seed's values ($u^*$ and $\theta$): that is what a
+# physicist knows before seeing these data, and it is the hypothesis under test; nothing in
+# them comes from this simulation, and they are several times wider than the regions the claim
+# checks use, so the data, not the prior, decide (the calibration run below checks that the
+# inference puts its intervals where it says).
 #
 # The cutoff's position $u^*_{32}$ and sharpness $\beta$ trade off against each other (and against
 # $a$), so NUTS adapts a dense mass matrix rather than a diagonal one.
@@ -645,10 +650,18 @@ adequacy_s
 
 # %%
 # the shipped runs (their data size is in their provenance, printed below)
-CAL_FILES = {"activity": "sandpile_activity_ci.npz", "size": "sandpile_size_default.npz"}
+CAL_FILES = {
+    "activity": "sandpile_activity_ci.npz",
+    "size": "sandpile_size_default.npz",
+}
 cal_F = calibration.show(
     CAL_FILES["activity"],
-    labels={"a": "$a$", "u_star_32": "$u^*_{32}$", "theta": r"$\theta$", "beta": r"$\beta$"},
+    labels={
+        "a": "$a$",
+        "u_star_32": "$u^*_{32}$",
+        "theta": r"$\theta$",
+        "beta": r"$\beta$",
+    },
     title="Activity model: ECDF of the truth's fractional rank minus uniform",
 )
 

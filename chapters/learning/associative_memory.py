@@ -675,7 +675,9 @@ if big is not None:
         ),
         post_2["alpha_inf"][:, 1],
         expect="reproduced",
-        adequacy=adequacy_2.subset([DATASETS[1], f"{DATASETS[1]}: worst observation"]),
+        adequacy=adequacy_2.subset(
+            [DATASETS[1], f"{DATASETS[1]}: worst observation"]
+        ),
         calibration=cal_2,
     )
     display(v_big)

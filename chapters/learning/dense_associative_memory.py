@@ -634,7 +634,10 @@ def fit_label(m, i, P):
 
 ds_, P_ = np.asarray(dd["ds"]), np.asarray(dd["P"])
 fit_labels = np.array(
-    [[fit_label(m, i, P) for i, P in zip(ds_, P_, strict=True)] for m in range(len(MODELS))]
+    [
+        [fit_label(m, i, P) for i, P in zip(ds_, P_, strict=True)]
+        for m in range(len(MODELS))
+    ]
 )
 adequacy_d = adequacy.deviance_check(
     jax.random.fold_in(key, 9),
@@ -659,7 +662,9 @@ print(adequacy_d)
 cal_d = calibration.show(
     "dense_exponent_default.npz",
     params=[
-        f"gamma[{i},2,{j}]" for i in range(len(DATASETS)) for j in range(len(ORDERS))
+        f"gamma[{i},2,{j}]"
+        for i in range(len(DATASETS))
+        for j in range(len(ORDERS))
     ],
     labels={
         f"gamma[{i},2,{j}]": rf"$\gamma$, {DATASETS[i]}, $P = {P}$"

@@ -483,7 +483,9 @@ for name, ((lo, hi), says) in REGIONS.items():
     )
     fits = m1_adequacy(jax.random.fold_in(key, 11), whole[name])
     display(
-        claims.decide(claim, whole[name].log10_K, expect="reproduced", adequacy=fits)
+        claims.decide(
+            claim, whole[name].log10_K, expect="reproduced", adequacy=fits
+        )
     )
 
 # %%

@@ -12,9 +12,10 @@ the fraction of draws whose replicated data are at least as discrepant as the ob
 ``p = P(T(y_rep) >= T(y))``. The default discrepancy is the **deviance** ``-2 log p(y | theta)``
 of each group of observations (each observed site of a NumPyro model: one lattice size, one
 protocol, one network size...), of all of them together, and of the single worst-fitting
-observation (the largest ``-2 log p(y_i | theta)``: an outlier, a tail the model lacks). A model is **adequate** when no
-p-value is below ``threshold / n_checks`` (a Bonferroni correction over the groups and the
-total): data that the fitted model would almost never produce mean it does not describe them.
+observation (the largest ``-2 log p(y_i | theta)``: an outlier, a tail the model lacks). A
+model is **adequate** when no p-value is below ``threshold / n_checks`` (a Bonferroni
+correction over the groups and the total): data that the fitted model would almost never
+produce mean it does not describe them.
 
 The deviance p-value is conservative (under a correct model it clusters near 1/2, so false alarms
 are rarer than ``threshold``); what it does detect is a misfit the data make plain, such as a
@@ -105,6 +106,7 @@ class Adequacy:
         Returns
         -------
         Adequacy
+            The same checks, restricted to ``groups`` (the cut follows their number).
         """
         missing = [g for g in groups if g not in self.p_values]
         if missing:
@@ -118,7 +120,13 @@ class Adequacy:
         )
 
     def reason(self) -> str:
-        """Why the model fails, in one sentence (empty when it is adequate)."""
+        """Why the model fails, in one sentence.
+
+        Returns
+        -------
+        str
+            The failing groups and their p-values; empty when the model is adequate.
+        """
         if self.adequate:
             return ""
         groups = ", ".join(f"{k} (p = {self.p_values[k]:.2g})" for k in self.failing)
@@ -128,7 +136,13 @@ class Adequacy:
         )
 
     def as_dict(self) -> dict:
-        """A JSON-ready record (for the claims ledger)."""
+        """A JSON-ready record (for the claims ledger).
+
+        Returns
+        -------
+        dict
+            The model, discrepancy, threshold, cut, draws, p-values and the outcome.
+        """
         return {
             "model": self.model,
             "discrepancy": self.discrepancy,
@@ -186,8 +200,7 @@ def predictive_pvalue(observed, replicated) -> float:
     t_rep = np.asarray(replicated, float).ravel()
     if t_obs.shape != t_rep.shape or t_obs.size == 0:
         raise ValueError(
-            f"observed and replicated need one value per draw each, got {t_obs.shape} and "
-            f"{t_rep.shape}"
+            f"observed and replicated need one value per draw each, got {t_obs.shape} and {t_rep.shape}"
         )
     if np.any(np.isnan(t_obs)) or np.any(np.isnan(t_rep)):  # +inf: data the model cannot make
         raise ValueError("discrepancies contain NaN values")
@@ -221,6 +234,7 @@ def from_discrepancies(
     Returns
     -------
     Adequacy
+        The p-value of each group (and of their total).
     """
     if set(observed) != set(replicated):
         raise ValueError("observed and replicated must name the same groups")
@@ -367,6 +381,7 @@ def deviance_check(
     Returns
     -------
     Adequacy
+        The p-values of every group, the total and the worst observation.
     """
     import jax
     from numpyro import handlers

@@ -260,6 +260,7 @@ def load(path) -> Calibration:
     Returns
     -------
     Calibration
+        Its truths, ranks and coverages.
     """
     with np.load(path) as f:
         return Calibration(
@@ -283,6 +284,7 @@ def provenance(path) -> dict:
     Returns
     -------
     dict
+        The JSON saved as ``provenance``.
     """
     import json
 
@@ -505,7 +507,10 @@ def status(cal, params=None, false_alarm: float = 0.05, source: str = "") -> dic
     bad = [n for n in names if not per[n]["calibrated"]]
     size = f" at {scale} data size" if scale else ""
     line = f"{cal.ranks.shape[0]} simulated data sets{size}: " + (
-        "calibrated" if ok else "NOT calibrated for " + ", ".join(
+        "calibrated"
+        if ok
+        else "NOT calibrated for "
+        + ", ".join(
             f"{n} ({top:.0%} coverage {per[n]['coverage94'][0]:.2f} "
             f"[{per[n]['coverage94'][1]:.2f}, {per[n]['coverage94'][2]:.2f}])"
             for n in bad
@@ -598,7 +603,11 @@ def show(name: str, params=None, labels: Mapping[str, str] | None = None, title:
         raise ValueError(f"the run has no parameter(s) {unknown}; it has {list(cal.names)}")
     cols = [cal.names.index(n) for n in names]
     sub = Calibration(
-        tuple(names), cal.truths[:, cols], cal.ranks[:, cols], cal.covered[:, cols], cal.n_draws,
+        tuple(names),
+        cal.truths[:, cols],
+        cal.ranks[:, cols],
+        cal.covered[:, cols],
+        cal.n_draws,
         cal.levels,
     )
     print(data.describe(shipped.provenance))

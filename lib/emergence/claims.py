@@ -154,12 +154,25 @@ class Verdict:
     time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def as_dict(self) -> dict:
+        """The verdict as a JSON-ready record (for the ledger).
+
+        Returns
+        -------
+        dict
+            Every field, the claim's too, and its region.
+        """
         d = asdict(self)
         d["region"] = list(self.claim.region)
         return d
 
     def model_lines(self) -> list[str]:
-        """The model's adequacy and calibration, one line each (for the text and HTML forms)."""
+        """The model's adequacy and calibration, one line each (for the text and HTML forms).
+
+        Returns
+        -------
+        list of str
+            One line per predictive check, then the calibration's.
+        """
         lines = []
         for a in self.adequacy:
             worst = min(a["p_values"], key=a["p_values"].get)
@@ -184,8 +197,7 @@ class Verdict:
         if self.n_samples == 0:  # a claim about one number (decide)
             return head + f"  value {self.mean:.4g}, region [{lo:.4g}, {hi:.4g}]" + tail
         return (
-            head
-            + f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
+            head + f"  posterior mean {self.mean:.4g} (sd {self.sd:.2g}), {self.hdi_prob:.0%} HDI "
             f"[{self.hdi[0]:.4g}, {self.hdi[1]:.4g}]\n"
             f"  paper {self.claim.value:.4g}, region [{lo:.4g}, {hi:.4g}], "
             f"posterior mass inside {self.prob_in_region:.2f}" + tail

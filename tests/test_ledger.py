@@ -97,3 +97,40 @@ def test_decide_checks_one_number_against_a_region_with_an_infinite_end():
         claims.decide(claim, 1.5, expect="reproduced", adequacy=FITS)
     with pytest.raises(ValueError, match="statistic must be a finite number"):
         claims.decide(claim, np.nan, expect="reproduced", adequacy=FITS)
+
+
+def test_the_table_shows_each_claims_model_evidence():
+    """A row says whether its model fits its data and whether it is calibrated; a model that
+    fails makes the row 'not testable' with the reason."""
+    from emergence import calibration
+
+    misfit = adequacy.Adequacy("toy model", {"total": 0.0004, "worst observation": 0.3})
+    x = np.random.default_rng(1).normal(0.5, 0.01, 2000)
+    rng = np.random.default_rng(2)
+    ranks = rng.integers(0, 100, (100, 1))
+    cal = calibration.Calibration(
+        ("a",),
+        rng.normal(size=(100, 1)),
+        ranks,
+        calibration.covered_by_rank(ranks, 99),
+        99,
+        calibration.LEVELS,
+    )
+    v = claims._model_evidence(claims.assess(CLAIM, x), misfit, calibration.status(cal))
+    assert v.verdict == "not testable"
+    record = ledger.records_in(_doctree(("s", [v.ledger_html()])))[0]
+    app = SimpleNamespace(
+        builder=SimpleNamespace(get_relative_uri=lambda a, b: b + ".html"),
+        env=SimpleNamespace(titles={}),
+    )
+    table = ledger._table(app, "ledger", [("part/page", record)])
+    text = table.astext()
+    assert "not testable" in text and "does not describe its data" in text
+    assert "does NOT fit its data" in text and "smallest predictive p = 0.0004" in text
+    assert "calibration: calibrated (100 simulated data sets" in text
+    assert any("verdict-not-testable" in r["classes"] for r in table.findall(nodes.row))
+    # a verdict with no calibration run says so
+    v2 = claims._model_evidence(claims.assess(CLAIM, x), FITS, None)
+    rec2 = ledger.records_in(_doctree(("s", [v2.ledger_html()])))[0]
+    text2 = ledger._table(app, "ledger", [("part/page", rec2)]).astext()
+    assert "fits its data" in text2 and "no calibration run" in text2 and v2.verdict == "reproduced"

@@ -637,6 +637,31 @@ adequacy_s = adequacy.deviance_check(
 adequacy_s
 
 # %% [markdown]
+# (sandpile-adequacy)=
+# **What the two checks say, and what it means.** With the `ci` data (two sizes, a few
+# windows) both models pass: the data are too few to show their misfit. With the `default`
+# data (four sizes, four times the windows) both fail, and the claim checks below refuse a
+# verdict from either:
+#
+# - the **avalanche-size model** fails at every $L$ (when we built the book at `default`, none
+#   of the 400 replicas was as far from the model as the data, at any size): one power law
+#   with an exponential cutoff, with $\tau$ and $D$ shared by all sizes, cannot follow the
+#   counts, and the joint fit's $D(2-\tau)$ (here {glue:text}`D2tau_mean:.2f`) contradicts
+#   Dhar's exact $\langle s\rangle \propto L^2$, which would make it 2. This is the known multiscaling of BTW avalanches: no single
+#   pair $(\tau, D)$ describes them, and a narrow posterior of $\tau$ from this model measures
+#   nothing;
+# - the **activity model** fails for its worst-fitting histogram: some windows hold activity
+#   profiles that a power law times a stretched exponential, even with the Dirichlet-multinomial's
+#   extra scatter, would almost never produce (the plateau below the cutoff, seen in the
+#   predictive figure above).
+#
+# So at `default` the four verdicts are *not testable* with these models; at `ci` they are
+# those the data give, with the caveat that the models' misfit is only invisible there. We have
+# not mended the models: a form of $F$ flexible enough to fit would no longer have one exponent
+# $a$ to compare with the seed's, and the size distribution needs the moment analysis of
+# multiscaling (an exercise below) rather than one exponent.
+
+# %% [markdown]
 # (sandpile-calibration)=
 # ### Are the two fits calibrated?
 #
@@ -681,35 +706,44 @@ cal_s = calibration.show(
 # paper's value (`emergence.claims`, Kruschke's HDI + ROPE rule {cite}`kruschke2018`) and raises if the verdict
 # differs from the one stated here.
 #
-# The numbers below are this build's (its scale and lattice sizes are printed at the top); the
-# verdicts hold at `ci` and at `default`.
+# The numbers below are this build's (its scale and lattice sizes are printed at the top). The
+# verdicts stated are those at `ci`; at `default` each is **not testable**, because its model
+# fails its predictive check (above), and each check's box says why. At `full` (not run: it is
+# meant for a GPU) we expect the same, since more data only sharpen a misfit; that is a guess,
+# and the check will say if it is wrong.
 #
-# 1. **Small-$u$ exponent, $F(u)\sim u^{-1/2}$.** Region $0.5 \pm 0.1$. *Not reproduced*: the
+# 1. **Small-$u$ exponent, $F(u)\sim u^{-1/2}$.** Region $0.5 \pm 0.1$. *Not reproduced* at
+#    `ci`: the
 #    posterior of $a$ is negative ({glue:text}`a_mean:.2f` $\pm$ {glue:text}`a_std:.2f`): $F$
 #    *rises* at small $u$ before flattening, for the geometric reason shown above. With $A$
 #    defined as here, the seed's exponent has the wrong sign; the seed's own definition of $A$
 #    may differ (its abstract does not fix it).
 # 2. **Crossover magnitude, $A^* \sim 0.1\,L^2$.** Stated to one significant figure, so the
-#    region for $u^*_{32}$ is $[0.05, 0.15]$. *Reproduced*: at $L = 32$ the cutoff is of the
+#    region for $u^*_{32}$ is $[0.05, 0.15]$. *Reproduced* at `ci`: at $L = 32$ the cutoff is of the
 #    paper's order, $u^*_{32} =$ {glue:text}`u_star_mean:.4f` $\pm$ {glue:text}`u_star_std:.4f`.
 # 3. **Crossover scaling, $A^* \propto L^2$** (the collapse): $\theta = 0$, region $\pm 0.1$.
-#    *Not reproduced*: $\theta =$ {glue:text}`theta_mean:.2f` $\pm$ {glue:text}`theta_std:.2f`,
+#    *Not reproduced* at `ci`: $\theta =$ {glue:text}`theta_mean:.2f` $\pm$
+#    {glue:text}`theta_std:.2f`,
 #    so the crossover in *participation* grows more slowly than $L^2$ and the curves do not
 #    collapse in $A/L^2$. The reason: a large avalanche topples the same site several times, so
 #    participation grows more slowly than topplings. The total topplings $T$ do collapse: their
 #    edge is the centre value of Dhar's profile, $0.078$ at $L = 32$, tending to $0.074$ (the
 #    cumulative figure above).
 # 4. **Avalanche-size exponent $\tau_s \approx 1.27$–$1.29$.** Region $[1.25, 1.31]$.
-#    *Not reproduced*: the effective exponent of the cutoff fit is
+#    *Not reproduced* at `ci`: the effective exponent of the cutoff fit is
 #    $\tau =$ {glue:text}`tau_mean:.2f` $\pm$ {glue:text}`tau_std:.2f` with $L$ up to
-#    {glue:text}`L_max:.0f`; it rises with the sizes used (from `ci` to `default`) but stays far
-#    below. The fit's $D(2-\tau) =$ {glue:text}`D2tau_mean:.2f`, which should be $2$ if simple
-#    scaling held, shows how poorly one exponent pair describes BTW sizes (they are
+#    {glue:text}`L_max:.0f`, far below. At `default` the model's misfit shows and the check
+#    refuses the comparison: one exponent pair does not describe BTW sizes (they are
 #    multiscaling), and lattices this small are dominated by the cutoff.
 
 # %%
 PAPER = "Scaling Properties of Avalanche Activity in the Two-Dimensional Abelian Sandpile Model"
-EXPECT_TAU = "not reproduced"
+# the verdict at ci; at default (and, we expect, at full) the models fail their predictive checks
+def at_ci(verdict):
+    return {"ci": verdict, "default": "not testable", "full": "not testable"}
+
+
+EXPECT_TAU = at_ci("not reproduced")
 post_F = fit_F.samples
 # the numbers the prose above quotes
 prose.glue(
@@ -742,7 +776,7 @@ claims.check(
         note="A = avalanches in which the site topples, per L^2 uniform grains",
     ),
     post_F["a"],
-    expect="not reproduced",
+    expect=at_ci("not reproduced"),
     adequacy=adequacy_F,
     calibration=cal_F,
 )
@@ -758,7 +792,7 @@ claims.check(
         note="'A* ~ 0.1 L^2' read to one significant figure",
     ),
     post_F["u_star_32"],
-    expect="reproduced",
+    expect=at_ci("reproduced"),
     adequacy=adequacy_F,
     calibration=cal_F,
 )
@@ -774,7 +808,7 @@ claims.check(
         note="the seed's collapse in A/L^2 is theta = 0",
     ),
     post_F["theta"],
-    expect="not reproduced",
+    expect=at_ci("not reproduced"),
     adequacy=adequacy_F,
     calibration=cal_F,
 )

@@ -449,11 +449,12 @@ def summary(cal: Calibration, false_alarm: float = 0.05) -> str:
         + ", ".join(f"{exp[lv]:.3f}" for lv in cal.levels[:3])
         + f"; the last with its interval at family-wise {false_alarm:g})"
     ]
+    width = max(len(n) for n in checked)
     for name, r in checked.items():
         (c50, *_), (c80, *_), (c94, lo, hi) = (r["coverage"][lv] for lv in cal.levels[:3])
         verdict = "calibrated" if r["calibrated"] else "NOT calibrated"
         lines.append(
-            f"  {name:8s} coverage {c50:.2f}, {c80:.2f}, {c94:.2f} [{lo:.2f}, {hi:.2f}]; "
+            f"  {name:{width}s} coverage {c50:.2f}, {c80:.2f}, {c94:.2f} [{lo:.2f}, {hi:.2f}]; "
             f"ranks uniform p = {r['p_uniform']:.3f}: {verdict}"
         )
     return "\n".join(lines)
@@ -612,11 +613,23 @@ def show(name: str, params=None, labels: Mapping[str, str] | None = None, title:
     )
     print(data.describe(shipped.provenance))
     print(summary(cal))  # every parameter of the run: the tests are family-wise over them
+    f = shipped.arrays
+    if "max_rhat" in f:  # the fits' own diagnostics, not hidden behind the ranks
+        rhat, div = np.asarray(f["max_rhat"]), np.asarray(f["divergences"])
+        print(
+            f"fits with max r_hat > 1.01: {int(np.sum(rhat > 1.01))} of {rhat.size} (worst "
+            f"{rhat.max():.3f}); with divergent transitions: {int(np.sum(div > 0))}"
+        )
     fig, axes = plt.subplots(
         1, len(names), figsize=(min(12, 3.1 * len(names) + 0.4), 3.1), sharey=True, squeeze=False
     )
     plot(sub, axes[0], names=labels)
-    fig.suptitle(title or "Calibration: ECDF of the truth's fractional rank minus uniform")
+    fig.suptitle(
+        (title or "Calibration: ECDF of the truth's fractional rank minus uniform")
+        + f"\n{cal.ranks.shape[0]} simulated data sets; shaded: 95% simultaneous band of a "
+        "calibrated inference",
+        fontsize=10,
+    )
     plt.show()
     return status(path, names)
 

@@ -676,6 +676,15 @@ cal_d = calibration.show(
 calibration.expect(cal_d, calibrated=True)
 
 # %% [markdown]
+# The exponent's inference is calibrated for every model, order and data set: the truth's rank
+# is uniform and the 94% intervals cover it at the nominal rate. One caveat the run's own
+# diagnostics show: most of its fits had divergent transitions (draws from these wide priors
+# include transitions far sharper than any in our data, where the probit's geometry is hard for
+# NUTS), and some an $\hat R$ above 1.01. The page's own fit passes its convergence check (its
+# divergent transitions are counted in the line above its table), and the ranks show that the
+# intervals stayed honest even in the harder fits of the calibration run.
+
+# %% [markdown]
 # ## Claim check
 #
 # The check compares the posterior's 94% highest-density interval with a region around the

@@ -93,7 +93,11 @@ SIZES
 # a graph of states and links (complete paths here):
 #
 # - $M_1$ (any rates): every rate $Q_{ij}$ on a link, independently $\sim\text{Gamma}(1, 0.2)$
-#   (mean 5 per unit time, 90% of the mass between 0.26 and 15);
+#   (mean 5 per unit time, 90% of the mass between 0.26 and 15): rates are positive and of the
+#   order of the inverse time unit in which the paths are recorded, which is all an observer
+#   knows before counting jumps (the simulated rates, of order 1, play no part in the choice;
+#   a Bayes factor depends on the priors' widths, so the test is repeated below with priors
+#   several times broader);
 # - $M_0$ (detailed balance): $Q_{ij} = w_{ij}\, e^{-(E_j - E_i)/2}$ with a symmetric
 #   $w_{ij} = w_{ji} \sim \text{Gamma}(1, 0.2)$ per link and state energies
 #   $E_i \sim \mathcal N(0, 5)$ ($E_0 = 0$). Every cycle affinity is zero by construction, and

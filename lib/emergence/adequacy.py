@@ -154,13 +154,15 @@ class Adequacy:
         }
 
     def __str__(self) -> str:
-        k, p = self.worst
         head = "adequate" if self.adequate else "NOT ADEQUATE"
-        ps = ", ".join(f"{g} {v:.3f}" for g, v in self.p_values.items())
-        return (
-            f"{self.model}: {head} (posterior predictive {self.discrepancy} p-values, "
-            f"{self.n_draws} draws; fails below {self.cut:.2g}): {ps}"
-        )
+        width = max(len(g) for g in self.p_values)
+        lines = [
+            f"{self.model}: {head}",
+            f"  posterior predictive {self.discrepancy} p-values, {self.n_draws} draws; a "
+            f"value below {self.cut:.2g} fails",
+        ]
+        lines += [f"  {g:{width}s}  {v:.3f}" for g, v in self.p_values.items()]
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         e = html.escape

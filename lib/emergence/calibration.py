@@ -444,10 +444,10 @@ def summary(cal: Calibration, false_alarm: float = 0.05) -> str:
     levels = ", ".join(f"{lv:.0%}" for lv in cal.levels[:3])
     exp = next(iter(checked.values()))["expected"]
     lines = [
-        f"{cal.ranks.shape[0]} simulated data sets, {cal.n_draws} posterior draws each; "
+        f"{cal.ranks.shape[0]} simulated data sets, {cal.n_draws} posterior draws each",
         f"coverage at {levels} (calibrated: "
-        + ", ".join(f"{exp[lv]:.3f}" for lv in cal.levels[:3])
-        + f"; the last with its interval at family-wise {false_alarm:g})"
+        + ", ".join(f"{exp[lv]:.2f}" for lv in cal.levels[:3])
+        + f"), the last with its interval at family-wise {false_alarm:g}:",
     ]
     width = max(len(n) for n in checked)
     for name, r in checked.items():

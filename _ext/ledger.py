@@ -119,7 +119,7 @@ def _table(app, fromdoc, rows):
     heads = ["claim", "paper's value (region)", "this build's estimate", "verdict"]
     group = nodes.tgroup(cols=len(heads))
     table += group
-    for width in (9, 4, 5, 5):
+    for width in (8, 3, 4, 6):
         group += nodes.colspec(colwidth=width)
     thead = nodes.thead()
     row = nodes.row()
@@ -170,9 +170,15 @@ def _table(app, fromdoc, rows):
         else:
             model += nodes.strong(text="calibrated" if cal["calibrated"] else "NOT calibrated")
             detail = f"{cal['datasets']} simulated data sets"
-            if not cal["calibrated"]:  # which parameters, with their coverage
-                detail = cal["line"].split("NOT calibrated for ", 1)[-1]
-            source = f", {cal['source']}" if cal.get("source") else ""
+            if not cal["calibrated"]:  # which parameters, with their 94% coverage
+                bad = {k: v for k, v in cal["parameters"].items() if not v["calibrated"]}
+                detail = (
+                    "for "
+                    + ", ".join(bad)
+                    + "; 94% coverage "
+                    + ", ".join(f"{v['coverage94'][0]:.2f}" for v in bad.values())
+                )
+            source = f"; {cal['source'].rsplit('/', 1)[-1]}" if cal.get("source") else ""
             model += nodes.Text(f" ({detail}{source})")
         cells = [
             what,

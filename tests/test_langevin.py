@@ -340,3 +340,110 @@ def test_erasure_protocol_stages():
         assert float(langevin.erasure_potential(jnp.array([x]), 0.0, params)) == pytest.approx(u)
     # mid-protocol (end of stage 2): a quartic single well tilted towards x < 0
     assert float(langevin.erasure_potential(jnp.array([1.0]), 2.0, params)) == pytest.approx(16.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Every physical parameter away from 1 and at more than one value: friction, stiffness,
+# temperature, speed, the start time. (A test with a parameter at 1 cannot see it enter wrongly.)
+
+
+def stiff_dragged_trap(x, t, p):
+    """A trap of stiffness k whose centre moves as v t."""
+    k, v = p
+    return 0.5 * k * jnp.sum((x - v * t) ** 2)
+
+
+@pytest.mark.parametrize(
+    "k, gamma, kT, v, t0",
+    [(2.5, 0.4, 0.7, 1.3, 0.0), (0.6, 3.0, 1.8, 0.5, 2.0), (4.0, 2.0, 0.3, 2.0, -1.0)],
+)
+def test_dragged_trap_at_several_frictions_stiffnesses_and_temperatures(k, gamma, kT, v, t0):
+    """A trap of stiffness k dragged at speed v, friction gamma, from equilibrium about the trap's
+    centre at the start time t0. With tau = gamma / k and s = t - t0 the lag y = x - v t is
+    Gaussian with mean -v tau (1 - exp(-s / tau)) and variance kT / k at every time; the work is
+    Gaussian with mean gamma v^2 [s - tau (1 - exp(-s / tau))] and variance 2 kT <W> (for
+    Gaussian work that is Jarzynski's equality with dF = 0; at <W> of 20 kT, the third case, the
+    exponential average itself cannot be measured with 1e5 paths). Each parameter enters these
+    differently (tau mixes gamma and k; the work's scale is gamma, its spread kT), so a wrong
+    friction in the drift or the noise, a temperature in the wrong place or a clock that ignores
+    t0 fails here."""
+    n, dt, T = 100_000, 0.002, 1.2
+    tau = gamma / k
+    x0 = v * t0 + jnp.sqrt(kT / k) * jax.random.normal(jax.random.key(21), (n, 1))
+    run = langevin.simulate(
+        jax.random.key(22),
+        stiff_dragged_trap,
+        x0,
+        dt=dt,
+        n_steps=round(T / dt),
+        kT=kT,
+        gamma=gamma,
+        params=(k, v),
+        t0=t0,
+        record_every=round(T / dt) // 2,
+    )
+    s = np.asarray(run.times) - t0
+    np.testing.assert_allclose(s, [0, T / 2, T], atol=1e-5)
+    y = np.asarray(run.x[..., 0], float) - v * np.asarray(run.times)[:, None]
+    lag = -v * tau * (1 - np.exp(-s / tau))
+    se = np.sqrt(kT / k / n)
+    np.testing.assert_array_less(np.abs(y.mean(axis=1) - lag), 5 * se)
+    np.testing.assert_array_less(np.abs(y.var(axis=1) / (kT / k) - 1), 5 * np.sqrt(2 / n))
+    w = np.asarray(run.work[-1], float)
+    mean = gamma * v**2 * (T - tau * (1 - np.exp(-T / tau)))
+    var = 2 * kT * mean
+    assert abs(w.mean() - mean) < 5 * np.sqrt(var / n), (w.mean(), mean)
+    assert abs(w.var() / var - 1) < 5 * np.sqrt(2 / n), (w.var(), var)
+    # the first law holds per trajectory at any friction and temperature
+    assert float(jnp.abs(run.first_law_residual).max()) < 1e-3 * max(
+        1.0, float(jnp.abs(run.work).max())
+    )
+
+
+@pytest.mark.parametrize("kT, gammas", [(2.0, (0.3, 5.0)), (0.5, (4.0, 0.8))])
+def test_free_diffusion_constant_is_kT_over_gamma_per_coordinate(kT, gammas):
+    """A free particle diffuses with D = kT / gamma (Einstein): <dx^2> = 2 D t in each coordinate,
+    here with a different friction in each (gamma broadcast over the state), at two
+    temperatures."""
+    n, dt, steps = 50_000, 0.01, 150
+    gamma = jnp.asarray(gammas)
+    run = langevin.simulate(
+        jax.random.key(23),
+        lambda x, t, p: 0.0 * jnp.sum(x),
+        jnp.zeros((n, 2)),
+        dt=dt,
+        n_steps=steps,
+        kT=kT,
+        gamma=gamma,
+    )
+    msd = np.asarray(jnp.mean(run.x[-1] ** 2, axis=0), float)
+    exact = 2 * kT / np.asarray(gammas) * dt * steps
+    np.testing.assert_array_less(np.abs(msd / exact - 1), 5 * np.sqrt(2 / n))
+
+
+@pytest.mark.parametrize("method", ["euler", "heun"])
+@pytest.mark.parametrize("k, gamma, kT", [(2.5, 0.4, 0.7), (0.8, 3.0, 1.6)])
+def test_ornstein_uhlenbeck_relaxation_and_stationary_law(method, k, gamma, kT):
+    """gamma dx = -k x dt + sqrt(2 gamma kT) dW from x0 = 2: the mean relaxes as
+    2 exp(-k t / gamma) and the variance as (kT / k)(1 - exp(-2 k t / gamma)), with both schemes
+    (the time step is small against gamma / k, so their bias is below the statistical error)."""
+    n, dt, steps, x0 = 200_000, 0.0005 * gamma / k * 10, 200, 2.0
+    run = langevin.simulate(
+        jax.random.key(24),
+        harmonic,
+        jnp.full((n, 1), x0),
+        dt=dt,
+        n_steps=steps,
+        kT=kT,
+        gamma=gamma,
+        params=k,
+        method=method,
+        record_every=steps // 4,
+    )
+    t = np.asarray(run.times)[1:]
+    x = np.asarray(run.x[1:, :, 0], float)
+    mean = x0 * np.exp(-k * t / gamma)
+    var = kT / k * (1 - np.exp(-2 * k * t / gamma))
+    bias = (2e-2 if method == "euler" else 2e-3) * k * dt / gamma
+    np.testing.assert_array_less(np.abs(x.mean(axis=1) - mean), 5 * np.sqrt(var / n) + bias * x0)
+    np.testing.assert_array_less(np.abs(x.var(axis=1) / var - 1), 5 * np.sqrt(2 / n) + bias)

@@ -300,8 +300,18 @@ def test_quadrature_helpers_on_a_harmonic_well():
         (dict(kT=0.0), "kT"),
         (dict(n_steps=0), "n_steps"),
         (dict(n_steps=2.5), "n_steps"),
+        (dict(n_steps=True), "n_steps"),
         (dict(record_every=3), "record_every"),
+        (dict(record_every=0), "record_every"),
+        (dict(record_every=20), "record_every"),
+        (dict(record_every=True), "record_every"),
+        (dict(record_every=5.0), "record_every"),
+        (dict(dt="fast"), "dt"),
+        (dict(kT=float("inf")), "kT"),
         (dict(gamma=0.0), "gamma"),
+        (dict(gamma=float("nan")), "gamma"),
+        (dict(gamma=jnp.ones(0)), "gamma"),
+        (dict(gamma=jnp.array([1.0, -1.0])), "gamma"),
         (dict(gamma=jnp.ones(3)), "broadcast"),
         (dict(method="rk4"), "method"),
     ],
@@ -313,7 +323,28 @@ def test_bad_arguments_raise(kwargs, match):
         langevin.simulate(jax.random.key(0), harmonic, jnp.zeros((4, 2)), **args)
 
 
+@pytest.mark.parametrize("record_every", [1, 2, 5, 10])
+def test_every_divisor_of_n_steps_is_a_valid_record_interval(record_every):
+    run = langevin.simulate(
+        jax.random.key(0),
+        harmonic,
+        jnp.zeros((3, 2), int),
+        dt=0.01,
+        n_steps=10,
+        params=2.0,
+        record_every=record_every,
+    )
+    assert run.x.shape == (10 // record_every + 1, 3, 2) and jnp.issubdtype(run.x.dtype, jnp.floating)
+    np.testing.assert_allclose(
+        np.asarray(run.times), 0.01 * record_every * np.arange(10 // record_every + 1), rtol=1e-5
+    )
+
+
 def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="at least one trajectory"):
+        langevin.simulate(jax.random.key(0), harmonic, jnp.zeros((0, 1)), dt=0.1, n_steps=2, params=1.0)
+    with pytest.raises(ValueError, match="force"):
+        langevin.simulate(jax.random.key(0), harmonic, jnp.zeros((2, 1)), dt=0.1, n_steps=2, force=3.0)
     with pytest.raises(ValueError, match="trajectory axis"):
         langevin.simulate(jax.random.key(0), harmonic, jnp.float32(0.0), dt=0.1, n_steps=2, params=1.0)
     with pytest.raises(ValueError, match="potential"):
@@ -447,3 +478,25 @@ def test_ornstein_uhlenbeck_relaxation_and_stationary_law(method, k, gamma, kT):
     bias = (2e-2 if method == "euler" else 2e-3) * k * dt / gamma
     np.testing.assert_array_less(np.abs(x.mean(axis=1) - mean), 5 * np.sqrt(var / n) + bias * x0)
     np.testing.assert_array_less(np.abs(x.var(axis=1) / var - 1), 5 * np.sqrt(2 / n) + bias)
+
+
+def test_compensated_summation_keeps_the_low_bits():
+    """50 000 float32 increments of ~1e-4 summed with Kahan's compensation agree with the float64
+    sum to a few float32 ulps of the total; plain float32 summation misses by ten times more."""
+    v = jnp.asarray(np.random.default_rng(5).uniform(0.5e-4, 1.5e-4, 50_000), jnp.float32)
+    zero = jnp.float32(0.0)
+    (total, _), _ = jax.lax.scan(lambda acc, x: (langevin._kahan_add(acc, x), None), (zero, zero), v)
+    plain = jax.lax.scan(lambda a, x: (a + x, None), zero, v)[0]
+    exact = np.sum(np.asarray(v, np.float64))
+    assert abs(float(total) / exact - 1) < 3e-7, (float(total), exact)
+    assert abs(float(plain) / exact - 1) > 3e-6, "plain summation should lose bits here"
+
+
+@pytest.mark.parametrize("record_every", [1, 7, 12, 360, 1000, 4096])
+@pytest.mark.parametrize("per_step", [1, 3, 1000, 10**6, 10**8])
+def test_noise_block_is_the_largest_divisor_that_fits(record_every, per_step):
+    """The steps per random draw: the largest divisor of record_every whose noise fits in
+    _NOISE_BLOCK_ELEMENTS numbers (at least one step)."""
+    cap = max(1, langevin._NOISE_BLOCK_ELEMENTS // per_step)
+    best = max(d for d in range(1, record_every + 1) if record_every % d == 0 and d <= cap)
+    assert langevin._noise_block(record_every, per_step) == best

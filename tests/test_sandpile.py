@@ -159,3 +159,79 @@ def test_drive_rejects_bad_arguments():
         sp.green_function(65)
     with pytest.raises(ValueError, match="positive integer"):
         sp.toppling_matrix(0)
+
+
+@pytest.mark.parametrize("L, site", [(5, 12), (6, 0), (7, 30)])
+def test_a_single_grain_gives_the_sequential_avalanche(L, site):
+    """One grain on a lattice of 3s, at the centre, a corner and off-centre: the avalanche's size,
+    area and duration (the number of parallel waves) from the one-grain drive equal the
+    reference relaxation's, and the final heights too."""
+    z0 = np.full((L, L), 3)
+    d = sp.drive(None, z0, sites=np.array([site]))
+    z1 = z0.copy()
+    z1.flat[site] += 1
+    z_ref, counts = sequential_relax(z1, np.random.default_rng(0))
+    np.testing.assert_array_equal(np.asarray(d.heights), z_ref)
+    assert np.asarray(d.size).tolist() == [counts.sum()]
+    assert np.asarray(d.area).tolist() == [(counts > 0).sum()]
+    waves, z = 0, z1.copy()
+    while (z >= 4).any():  # parallel waves: topple every unstable site at once
+        u = (z >= 4).astype(int)
+        z = z - 4 * u
+        z[1:] += u[:-1]
+        z[:-1] += u[1:]
+        z[:, 1:] += u[:, :-1]
+        z[:, :-1] += u[:, 1:]
+        waves += 1
+    assert np.asarray(d.duration).tolist() == [waves] and waves > 1
+
+
+@pytest.mark.parametrize(
+    "sites, match",
+    [
+        (np.array(3), "shape"),  # no grain axis
+        (np.zeros((2, 5), int), "shape"),  # a batch the heights do not have
+        (np.zeros((0,), int), "shape"),  # no grains
+        (np.zeros((3,), float), "integer"),
+    ],
+)
+def test_drive_rejects_mis_shaped_sites(sites, match):
+    with pytest.raises(ValueError, match=match):
+        sp.drive(None, np.zeros((4, 4), int), sites=sites)
+    with pytest.raises(ValueError, match="key and n_grains"):
+        sp.drive(None, np.zeros((4, 4), int), 5)
+
+
+def test_random_sites_and_heights_are_uniform_over_their_whole_range():
+    """Every site, corner 0 included, is a drop site with probability 1 / L^2; every height 0..3
+    with probability 1/4 (chi-square at the 1e-4 level)."""
+    from scipy import stats
+
+    L, n = 5, 50_000
+    sites = np.asarray(sp.random_sites(jax.random.key(31), L, n))
+    counts = np.bincount(sites, minlength=L * L)
+    assert counts.size == L * L and stats.chisquare(counts).pvalue > 1e-4
+    z = np.asarray(sp.random_stable(jax.random.key(32), L, (2000,)))
+    counts = np.bincount(z.ravel(), minlength=4)
+    assert counts.size == 4 and stats.chisquare(counts).pvalue > 1e-4
+
+
+@pytest.mark.parametrize(
+    "heights, match",
+    [
+        (np.zeros((3, 4), int), "got 3 x 4"),
+        (np.zeros((0, 0), int), "L must be >= 1"),
+        (np.zeros((1, 2, 0, 0), int), "L must be >= 1"),
+    ],
+)
+def test_heights_of_the_wrong_shape_are_named(heights, match):
+    with pytest.raises(ValueError, match=match):
+        sp.relax(heights)
+
+
+def test_the_burning_test_and_the_exact_results_validate_their_input():
+    with pytest.raises(ValueError, match="stable"):
+        sp.is_recurrent(np.full((3, 3), 4))
+    for bad in (True, 2.0, 0):
+        with pytest.raises(ValueError, match="positive integer"):
+            sp.toppling_matrix(bad)

@@ -30,7 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-EVENTS_PER_ITERATION = 4
+EVENTS_PER_ITERATION = 4  # pragma: no mutate (unrolling only: results do not depend on it)
 THRESHOLD = 4  # grains at which a site topples; equals the coordination number (conservative)
 
 
@@ -148,7 +148,7 @@ def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
     Drive
         Batch shape ``(B,)``.
     """
-    L = z.shape[-1]
+    L = z.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
     n = sites.shape[-1]
     dt = z.dtype
 
@@ -206,7 +206,9 @@ def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         out=jnp.zeros((B, 3, n), dt),
     )
     s = jax.lax.while_loop(running, events, init)
-    size, area, duration = s["out"][:, 0], s["out"][:, 1], s["out"][:, 2]
+    # (not out[:, 0], out[:, 1], out[:, 2]: JAX clamps an index past the end, so a wrong index
+    # there would silently repeat the durations)
+    size, area, duration = s["out"].transpose(1, 0, 2)
     return Drive(s["z"].astype(dt), size, area, duration, sites, s["activity"], s["topplings"])
 
 
@@ -250,7 +252,7 @@ def _relax_batched(z, batch_ndim):
 @jax.jit
 def _drive_batched(z, sites):
     batch = z.shape[:-2]
-    L, n = z.shape[-1], sites.shape[-1]
+    L, n = z.shape[-1], sites.shape[-1]  # pragma: no mutate (square: shape[-2] is the same)
     d = drive_kernel(z.reshape(-1, L, L), sites.reshape(-1, n))
     return Drive(*(x.reshape(*batch, *x.shape[1:]) for x in d))
 

@@ -313,6 +313,7 @@ def test_quadrature_helpers_on_a_harmonic_well():
         (dict(gamma=jnp.ones(0)), "gamma"),
         (dict(gamma=jnp.array([1.0, -1.0])), "gamma"),
         (dict(gamma=jnp.ones(3)), "broadcast"),
+        (dict(gamma=jnp.ones((3, 2))), "broadcast"),  # would enlarge the state (2,) to (3, 2)
         (dict(method="rk4"), "method"),
     ],
 )
@@ -500,3 +501,12 @@ def test_noise_block_is_the_largest_divisor_that_fits(record_every, per_step):
     cap = max(1, langevin._NOISE_BLOCK_ELEMENTS // per_step)
     best = max(d for d in range(1, record_every + 1) if record_every % d == 0 and d <= cap)
     assert langevin._noise_block(record_every, per_step) == best
+
+
+def test_the_default_grid_of_the_quadrature_helpers():
+    """A flat potential on the default grid [-4, 4]: F = -kT ln 8, and uniform draws filling it."""
+    flat = lambda x, t, p: 0.0 * jnp.sum(x)  # noqa: E731
+    assert langevin.free_energy_1d(flat, kT=0.7) == pytest.approx(-0.7 * np.log(8.0), abs=1e-6)
+    x = np.asarray(langevin.sample_boltzmann_1d(jax.random.key(4), flat, 20_000))
+    assert -4.0 <= x.min() < -3.99 and 3.99 < x.max() <= 4.0
+    assert abs(x.mean()) < 5 * 8 / np.sqrt(12 * 20_000)

@@ -229,9 +229,30 @@ def test_heights_of_the_wrong_shape_are_named(heights, match):
         sp.relax(heights)
 
 
+def test_integral_float_heights_are_grains():
+    r = sp.relax(np.full((3, 3), 5.0))
+    np.testing.assert_array_equal(np.asarray(r.heights), sp.relax(np.full((3, 3), 5)).heights)
+
+
+def test_the_largest_dense_green_function():
+    assert sp.green_function(64).shape == (4096, 4096)
+    with pytest.raises(ValueError, match="L must be <= 64, got 65"):
+        sp.green_function(65)
+
+
+def test_the_smallest_lattice():
+    """L = 1: the one site's four neighbours are all the sink; 9 grains topple it twice."""
+    r = sp.relax(np.array([[9]]))
+    assert np.asarray(r.heights).tolist() == [[1]] and np.asarray(r.topplings).tolist() == [[2]]
+    d = sp.drive(None, np.array([[3]]), sites=np.array([0, 0]))
+    assert np.asarray(d.size).tolist() == [1, 0] and np.asarray(d.heights).tolist() == [[1]]
+
+
 def test_the_burning_test_and_the_exact_results_validate_their_input():
-    with pytest.raises(ValueError, match="stable"):
+    with pytest.raises(ValueError, match=r"stable \(0\.\.3\)"):
         sp.is_recurrent(np.full((3, 3), 4))
+    with pytest.raises(ValueError, match="key and n_grains"):
+        sp.drive(jax.random.key(0), np.zeros((3, 3), int))
     for bad in (True, 2.0, 0):
         with pytest.raises(ValueError, match="positive integer"):
             sp.toppling_matrix(bad)

@@ -134,11 +134,13 @@ def _check_args(x0, dt, n_steps, kT, gamma, record_every, method):
     if g.size == 0 or not np.all(np.isfinite(g)) or not np.all(g > 0):
         raise ValueError(f"gamma (the friction) must be > 0 everywhere, got {gamma!r}")
     try:
-        np.broadcast_shapes(g.shape, x0.shape[1:])
+        fits = np.broadcast_shapes(g.shape, x0.shape[1:]) == x0.shape[1:]
     except ValueError:
+        fits = False
+    if not fits:  # (broadcasting with the state must not enlarge it either)
         raise ValueError(
             f"gamma of shape {g.shape} does not broadcast to the state shape {x0.shape[1:]}"
-        ) from None
+        )
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return x0, dt, int(n_steps), kT, jnp.asarray(g, dtype=x0.dtype), int(record_every)

@@ -149,7 +149,7 @@ def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         Batch shape ``(B,)``.
     """
     L = z.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
-    n = sites.shape[-1]
+    n = sites.shape[-1]  # pragma: no mutate (sites is (B, n): shape[1] is the same)
     dt = z.dtype
 
     def event(s, sites):
@@ -169,7 +169,8 @@ def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         out = s["out"].at[:, i].set(jnp.stack([size, area, duration]))
         # a stable lattice takes its next grain and starts a new avalanche
         add = stable & (s["g"] < n)
-        site = sites[jnp.minimum(s["g"], n - 1)]
+        # (past the last grain the site is not used: add is False)
+        site = sites[jnp.minimum(s["g"], n - 1)]  # pragma: no mutate (JAX clamps the index)
         z = z.at[site // L, site % L].add(add.astype(jnp.int8))
         keep = (~add).astype(dt)
         return dict(
@@ -252,7 +253,8 @@ def _relax_batched(z, batch_ndim):
 @jax.jit
 def _drive_batched(z, sites):
     batch = z.shape[:-2]
-    L, n = z.shape[-1], sites.shape[-1]  # pragma: no mutate (square: shape[-2] is the same)
+    L = z.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
+    n = sites.shape[-1]
     d = drive_kernel(z.reshape(-1, L, L), sites.reshape(-1, n))
     return Drive(*(x.reshape(*batch, *x.shape[1:]) for x in d))
 
@@ -331,7 +333,7 @@ def drive(key: jax.Array | None, heights, n_grains: int | None = None, sites=Non
         or ``sites`` is out of range or mis-shaped.
     """
     z = _as_heights(heights, stable=True)
-    L = z.shape[-1]
+    L = z.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
     batch = z.shape[:-2]
     if sites is None:
         if key is None or n_grains is None:
@@ -391,7 +393,7 @@ def is_recurrent(heights) -> jax.Array:
         Shape ``(...)``, bool.
     """
     z = _as_heights(heights, stable=True)
-    L = z.shape[-1]
+    L = z.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
     boundary = np.zeros((L, L), np.int32)
     boundary[0, :] += 1
     boundary[-1, :] += 1

@@ -24,7 +24,9 @@ this driver chooses which mutants are worth running, runs them on every core and
 * **Resuming.** Results are kept per module in ``_build/mutants/<module>.sqlite`` (Cosmic Ray's
   session format: ``cr-report`` reads it); a rerun runs only what is still pending. ``--fresh``
   starts a module again (needed after its source changed: the mutation sites move);
-  ``--survivors`` runs its surviving mutants again (after tests were added).
+  ``--survivors`` runs its surviving mutants again (after tests were added); ``--killed-in DIR
+  REV`` takes over the kills of an earlier run of commit REV on lines that have not changed, so
+  that after adding tests (and editing a module) only the rest run.
 
 Usage::
 
@@ -218,7 +220,40 @@ def baseline(lane: Path, name: str) -> tuple[float, set[int]]:
     return took, set(info["missing_lines"])
 
 
-def run(names: list[str], jobs: int, fresh: bool, survivors: bool, rev: str | None) -> None:
+def _keys(items, text: str) -> dict:
+    """A key per mutant that survives edits elsewhere in the file: (function, line text,
+    operator, k) for the k-th mutant of that operator on that line."""
+    lines = text.splitlines()
+    seen: dict = {}
+    keys = {}
+    for item in sorted(items, key=lambda i: (i.mutations[0].start_pos, i.mutations[0].occurrence)):
+        m = item.mutations[0]
+        base = (m.definition_name, lines[m.start_pos[0] - 1].strip(), m.operator_name)
+        keys[item.job_id] = (*base, seen.get(base, 0))
+        seen[base] = seen.get(base, 0) + 1
+    return keys
+
+
+def killed_before(name: str, before: Path, rev: str) -> set:
+    """The keys of the mutants an earlier run (sessions in ``before``, of commit ``rev``) killed."""
+    _, _, WorkDB, use_db, _, TestOutcome, _, _ = _cr()
+    path = before / f"{name}.sqlite"
+    if not path.exists():
+        return set()
+    with use_db(str(path), WorkDB.Mode.open) as db:
+        done = db.completed_work_items
+    keys = _keys([i for i, _ in done], source(Path("lib/emergence") / MODULES[name][0], rev))
+    return {keys[i.job_id] for i, r in done if r.test_outcome == TestOutcome.KILLED}
+
+
+def run(
+    names: list[str],
+    jobs: int,
+    fresh: bool,
+    survivors: bool,
+    rev: str | None,
+    carry: tuple[Path, str] | None = None,
+) -> None:
     _, mutate_and_test, WorkDB, use_db, MutationSpec, TestOutcome, WorkerOutcome, WorkResult = _cr()
     OUT.mkdir(parents=True, exist_ok=True)
     lanes = [make_lane(n, rev) for n in range(jobs)]
@@ -235,6 +270,23 @@ def run(names: list[str], jobs: int, fresh: bool, survivors: bool, rev: str | No
                 ]
                 _forget(session_path(name), again)
             pending = db.pending_work_items
+        if carry:
+            # the tests only grew since that run: a mutant it killed, on a line that has not
+            # changed, is killed still (the line's text, its function and the operator match)
+            gone = killed_before(name, *carry)
+            keys = _keys(pending, source(Path("lib/emergence") / MODULES[name][0], rev))
+            carried = [i for i in pending if keys[i.job_id] in gone]
+            with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
+                db.set_multiple_results(
+                    [i.job_id for i in carried],
+                    WorkResult(
+                        worker_outcome=WorkerOutcome.NORMAL,
+                        test_outcome=TestOutcome.KILLED,
+                        output=f"killed in the run of {carry[1]} ({carry[0]}); line unchanged",
+                    ),
+                )
+            pending = [i for i in pending if keys[i.job_id] not in gone]
+            print(f"{name}: {len(carried)} mutants killed in the earlier run, not run again")
         if not pending:
             continue
         took, missing = baseline(lanes[0], name)
@@ -374,6 +426,13 @@ def main(argv=None) -> None:
     ap.add_argument("--report", action="store_true", help="only report")
     ap.add_argument("--rev", help="mutate and test this commit (git archive) instead of the tree")
     ap.add_argument("--out", type=Path, help=f"where the sessions and the report go ({OUT})")
+    ap.add_argument(
+        "--killed-in",
+        nargs=2,
+        metavar=("DIR", "REV"),
+        help="take the kills of an earlier run (its sessions in DIR, of commit REV) on unchanged"
+        " lines, when the tests have only grown since: only the rest run",
+    )
     args = ap.parse_args(argv)
     if args.out:
         OUT = args.out.resolve()
@@ -386,7 +445,8 @@ def main(argv=None) -> None:
     if args.count:
         return count(names)
     if not args.report:
-        run(names, args.jobs, args.fresh, args.survivors, args.rev)
+        carry = (Path(args.killed_in[0]).resolve(), args.killed_in[1]) if args.killed_in else None
+        run(names, args.jobs, args.fresh, args.survivors, args.rev, carry)
     report(names)
 
 

@@ -510,3 +510,12 @@ def test_the_default_grid_of_the_quadrature_helpers():
     x = np.asarray(langevin.sample_boltzmann_1d(jax.random.key(4), flat, 20_000))
     assert -4.0 <= x.min() < -3.99 and 3.99 < x.max() <= 4.0
     assert abs(x.mean()) < 5 * 8 / np.sqrt(12 * 20_000)
+
+
+def test_the_boltzmann_density_needs_an_increasing_grid_of_16_points():
+    x = np.linspace(-3, 3, 16)
+    p = langevin.boltzmann_density_1d(harmonic, x, params=2.0, kT=0.5)
+    assert p.shape == (16,) and abs(np.trapezoid(p, x) - 1) < 1e-12
+    for bad in (np.linspace(-3, 3, 15), x[::-1], np.stack([x, x])):
+        with pytest.raises(ValueError, match="increasing 1D grid of at least 16"):
+            langevin.boltzmann_density_1d(harmonic, bad, params=2.0)

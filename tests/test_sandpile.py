@@ -220,8 +220,9 @@ def test_random_sites_and_heights_are_uniform_over_their_whole_range():
     "heights, match",
     [
         (np.zeros((3, 4), int), "got 3 x 4"),
-        (np.zeros((0, 0), int), "L must be >= 1"),
-        (np.zeros((1, 2, 0, 0), int), "L must be >= 1"),
+        (np.zeros((2, 3, 4), int), "got 3 x 4"),
+        (np.zeros((0, 0), int), "L must be >= 1, got 0"),
+        (np.zeros((1, 2, 0, 0), int), "L must be >= 1, got 0"),
     ],
 )
 def test_heights_of_the_wrong_shape_are_named(heights, match):

@@ -234,16 +234,19 @@ def _keys(items, text: str) -> dict:
     return keys
 
 
-def killed_before(name: str, before: Path, rev: str) -> set:
-    """The keys of the mutants an earlier run (sessions in ``before``, of commit ``rev``) killed."""
+def killed_before(name: str, before: Path, rev: str) -> tuple[set, set]:
+    """The keys of the mutants an earlier run (sessions in ``before``, of commit ``rev``) killed,
+    and of all it ran."""
     _, _, WorkDB, use_db, _, TestOutcome, _, _ = _cr()
     path = before / f"{name}.sqlite"
     if not path.exists():
-        return set()
+        return set(), set()
     with use_db(str(path), WorkDB.Mode.open) as db:
         done = db.completed_work_items
     keys = _keys([i for i, _ in done], source(Path("lib/emergence") / MODULES[name][0], rev))
-    return {keys[i.job_id] for i, r in done if r.test_outcome == TestOutcome.KILLED}
+    killed = {keys[i.job_id] for i, r in done if r.test_outcome == TestOutcome.KILLED}
+    ran = {keys[i.job_id] for i, r in done if r.test_outcome is not None}
+    return killed, ran
 
 
 def run(
@@ -253,6 +256,7 @@ def run(
     survivors: bool,
     rev: str | None,
     carry: tuple[Path, str] | None = None,
+    same_sample: bool = False,
 ) -> None:
     _, mutate_and_test, WorkDB, use_db, MutationSpec, TestOutcome, WorkerOutcome, WorkResult = _cr()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -273,8 +277,10 @@ def run(
         if carry:
             # the tests only grew since that run: a mutant it killed, on a line that has not
             # changed, is killed still (the line's text, its function and the operator match)
-            gone = killed_before(name, *carry)
+            gone, ran = killed_before(name, *carry)
             keys = _keys(pending, source(Path("lib/emergence") / MODULES[name][0], rev))
+            if same_sample:  # only the mutants that run ran (a sample, when it did not finish)
+                pending = [i for i in pending if keys[i.job_id] in ran]
             carried = [i for i in pending if keys[i.job_id] in gone]
             with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
                 db.set_multiple_results(
@@ -433,6 +439,12 @@ def main(argv=None) -> None:
         help="take the kills of an earlier run (its sessions in DIR, of commit REV) on unchanged"
         " lines, when the tests have only grown since: only the rest run",
     )
+    ap.add_argument(
+        "--same-sample",
+        action="store_true",
+        help="with --killed-in: run only the mutants that run got to (it runs them in random"
+        " order, so an unfinished run is a random sample), for a before/after on one sample",
+    )
     args = ap.parse_args(argv)
     if args.out:
         OUT = args.out.resolve()
@@ -446,7 +458,7 @@ def main(argv=None) -> None:
         return count(names)
     if not args.report:
         carry = (Path(args.killed_in[0]).resolve(), args.killed_in[1]) if args.killed_in else None
-        run(names, args.jobs, args.fresh, args.survivors, args.rev, carry)
+        run(names, args.jobs, args.fresh, args.survivors, args.rev, carry, args.same_sample)
     report(names)
 
 

@@ -224,8 +224,9 @@ def _as_heights(heights, *, stable: bool) -> jax.Array:
         raise ValueError(f"heights must have shape (..., L, L), got shape {h.shape}")
     if h.shape[-1] != h.shape[-2]:
         raise ValueError(f"the lattice must be square (L x L), got {h.shape[-2]} x {h.shape[-1]}")
-    if h.shape[-1] < 1:
-        raise ValueError(f"the lattice side L must be >= 1, got {h.shape[-1]}")
+    L = h.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
+    if L < 1:
+        raise ValueError(f"the lattice side L must be >= 1, got {L}")
     if not (np.issubdtype(h.dtype, np.integer) or np.all(h == np.round(h))):
         raise ValueError("heights must be integers (numbers of grains)")
     if h.size and h.min() < 0:

@@ -322,3 +322,25 @@ def test_retrieval_sweep_rejects_bad_arguments():
         hp.capacity_scan(jax.random.key(0), 2, {20: np.array([3])}, 4, -0.1)
     with pytest.raises(ValueError, match="n_neurons must be integers >= max"):
         hp.snr_capacity(1, 2)
+
+
+@pytest.mark.parametrize("alpha, T", [(0.05, 0.5), (0.02, 0.3), (0.08, 0.2)])
+def test_finite_temperature_rs_overlap_solves_the_ags_equations(alpha, T):
+    """At finite T the replica-symmetric retrieval state (Amit, Gutfreund and Sompolinsky) solves
+    m = <tanh(b(m + sqrt(a r) z))>, q = <tanh^2(...)>, r = q / (1 - b(1 - q))^2 over z ~ N(0, 1).
+    Solved here independently (Gauss-Hermite quadrature, a root finder on all three equations),
+    the overlap must agree; a wrong power or sign in r's equation moves it by far more."""
+    from scipy import optimize
+
+    z, w = np.polynomial.hermite_e.hermegauss(160)
+    w = w / w.sum()
+    b = 1 / T
+
+    def equations(v):
+        m, q, r = v
+        t = np.tanh(b * (m + np.sqrt(alpha * r) * z))
+        return [w @ t - m, w @ t**2 - q, q / (1 - b * (1 - q)) ** 2 - r]
+
+    m, q, r = optimize.fsolve(equations, [1.0, 1.0, 1.0], xtol=1e-13)
+    assert np.max(np.abs(equations([m, q, r]))) < 1e-10 and 0.5 < m < 1
+    assert hp.rs_retrieval_overlap(alpha, T) == pytest.approx(m, abs=1e-6)

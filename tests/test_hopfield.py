@@ -344,3 +344,26 @@ def test_finite_temperature_rs_overlap_solves_the_ags_equations(alpha, T):
     m, q, r = optimize.fsolve(equations, [1.0, 1.0, 1.0], xtol=1e-13)
     assert np.max(np.abs(equations([m, q, r]))) < 1e-10 and 0.5 < m < 1
     assert hp.rs_retrieval_overlap(alpha, T) == pytest.approx(m, abs=1e-6)
+
+
+def test_theory_at_the_edges_of_its_ranges():
+    # the smallest network the estimate allows, N = max(P, 2): one other neuron, C(1, 1) = 1
+    # signal term, and z_N the median of the larger of two normals
+    z2 = 1 / hp.snr_capacity(2, 2)
+    assert (0.5 * (1 + math.erf(np.sqrt(z2) / np.sqrt(2)))) ** 2 == pytest.approx(0.5, rel=1e-9)
+    z3 = np.sqrt(1 / hp.snr_capacity(3, 3))  # P = 3 allows N = 3: C(2, 2) = 1 again
+    assert (0.5 * (1 + math.erf(z3 / np.sqrt(2)))) ** 3 == pytest.approx(0.5, rel=1e-9)
+    with pytest.raises(ValueError, match=r">= max\(P, 2\) = 3"):
+        hp.snr_capacity(2, 3)
+    # no load: a perfect memory at T = 0 and Curie-Weiss above; a load far above capacity: none
+    assert hp.rs_retrieval_overlap(0.0, 0.0) == 1.0
+    assert hp.rs_retrieval_overlap(1.0, 0.0) == 0.0 and hp.rs_retrieval_overlap(1.0, 0.3) == 0.0
+
+
+# Surviving mutants of emergence.hopfield.theory judged equivalent (make mutants):
+# - rs_retrieval_overlap's stopping rules (`abs(m_new - m) < 1e-12 and abs(r_new - r) < 1e-12`,
+#   at T = 0 and T > 0): `-` made `+`, `<` made `<=`, the r tolerance loosened, `break` made
+#   `continue` only change when a converged iteration stops; the m tolerance alone still stops it
+#   at a fixed point to 1e-12, and without stopping it runs on at that fixed point.
+# - `tanh(beta * (m + sqrt(alpha r) z))` with `-`: the z grid is symmetric about 0.
+# - `denom <= 0` made `< 0`: denom is exactly 0.0 on no input a float can give.

@@ -366,4 +366,6 @@ def test_theory_at_the_edges_of_its_ranges():
 #   `continue` only change when a converged iteration stops; the m tolerance alone still stops it
 #   at a fixed point to 1e-12, and without stopping it runs on at that fixed point.
 # - `tanh(beta * (m + sqrt(alpha r) z))` with `-`: the z grid is symmetric about 0.
+# - the z grid's ends (+-9 moved by 1): the normalized weights beyond 9 standard deviations are
+#   below exp(-40).
 # - `denom <= 0` made `< 0`: denom is exactly 0.0 on no input a float can give.

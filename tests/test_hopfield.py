@@ -355,9 +355,13 @@ def test_theory_at_the_edges_of_its_ranges():
     assert (0.5 * (1 + math.erf(z3 / np.sqrt(2)))) ** 3 == pytest.approx(0.5, rel=1e-9)
     with pytest.raises(ValueError, match=r">= max\(P, 2\) = 3"):
         hp.snr_capacity(2, 3)
+    with pytest.raises(ValueError, match=r">= max\(P, 2\) = 2, got 1"):
+        hp.snr_capacity(1, 2)
     # no load: a perfect memory at T = 0 and Curie-Weiss above; a load far above capacity: none
     assert hp.rs_retrieval_overlap(0.0, 0.0) == 1.0
     assert hp.rs_retrieval_overlap(1.0, 0.0) == 0.0 and hp.rs_retrieval_overlap(1.0, 0.3) == 0.0
+    # hot enough for the paramagnet (T > 1 + sqrt(alpha)): the iteration runs to m = 0
+    assert hp.rs_retrieval_overlap(0.05, 1.5) == 0.0
 
 
 # Surviving mutants of emergence.hopfield.theory judged equivalent (make mutants):
@@ -368,4 +372,7 @@ def test_theory_at_the_edges_of_its_ranges():
 # - `tanh(beta * (m + sqrt(alpha r) z))` with `-`: the z grid is symmetric about 0.
 # - the z grid's ends (+-9 moved by 1): the normalized weights beyond 9 standard deviations are
 #   below exp(-40).
-# - `denom <= 0` made `< 0`: denom is exactly 0.0 on no input a float can give.
+# - `denom <= 0` made `< 0`, `m > 1e-4` (or 1e-6) made `>=`: exact equality on no input a float
+#   gives.
+# - the starting point m = 1 (or r = 1) made 2, and 4001 iterations instead of 4000: the same
+#   fixed point (tanh brings m below 1 in one step).

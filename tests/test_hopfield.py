@@ -366,9 +366,13 @@ def test_theory_at_the_edges_of_its_ranges():
 
 # Surviving mutants of emergence.hopfield.theory judged equivalent (make mutants):
 # - rs_retrieval_overlap's stopping rules (`abs(m_new - m) < 1e-12 and abs(r_new - r) < 1e-12`,
-#   at T = 0 and T > 0): `-` made `+`, `<` made `<=`, the r tolerance loosened, `break` made
-#   `continue` only change when a converged iteration stops; the m tolerance alone still stops it
-#   at a fixed point to 1e-12, and without stopping it runs on at that fixed point.
+#   at T = 0 and T > 0, marked `no mutate`): every mutant there (`-` made `+`, `<` made `<=` or
+#   `>=`, `and` made `or`, a tolerance loosened, `break` made `continue`) only changes when an
+#   iteration that converges stops: without stopping it runs on at its fixed point, and the
+#   fixed point itself is checked to 1e-6 against an independent solution (the AGS test).
+# - the T = 0 test for no solution, `C >= 1` made `C > 1` or `C >= 2`: past capacity m falls
+#   below 1e-4 and the result is 0 either way.
+# - the z grid's 8001 points made 8002: the quadrature's error is far below 1e-6 either way.
 # - `tanh(beta * (m + sqrt(alpha r) z))` with `-`: the z grid is symmetric about 0.
 # - the z grid's ends (+-9 moved by 1): the normalized weights beyond 9 standard deviations are
 #   below exp(-40).

@@ -373,6 +373,9 @@ def test_theory_at_the_edges_of_its_ranges():
 # - the T = 0 test for no solution, `C >= 1` made `C > 1` or `C >= 2`: past capacity m falls
 #   below 1e-4 and the result is 0 either way.
 # - the z grid's 8001 points made 8002: the quadrature's error is far below 1e-6 either way.
+# - the early `return 0.0` guards (T = 0: `C >= 1`; T > 0: `1 - beta (1 - q) <= 0`) with 0.0
+#   made 1.0: no test reaches them, and neither did a scan over alpha in [0.14, 3] and T in
+#   [0, 1.2] (the iteration ends with m < 1e-4 instead); they guard the division that follows.
 # - `tanh(beta * (m + sqrt(alpha r) z))` with `-`: the z grid is symmetric about 0.
 # - the z grid's ends (+-9 moved by 1): the normalized weights beyond 9 standard deviations are
 #   below exp(-40).

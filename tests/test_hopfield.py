@@ -383,3 +383,42 @@ def test_theory_at_the_edges_of_its_ranges():
 #   gives.
 # - the starting point m = 1 (or r = 1) made 2, and 4001 iterations instead of 4000: the same
 #   fixed point (tanh brings m below 1 in one step).
+
+
+def test_network_functions_at_the_edges_of_their_ranges():
+    # N = P is allowed; a batch of networks against one state equals each network alone
+    xi = _patterns(40, 4, 3, (5,))
+    s = xi[0, 0]
+    h = np.asarray(hp.local_fields(xi, s, 3))
+    assert h.shape == (5, 3)
+    for b in range(5):
+        np.testing.assert_allclose(h[b], np.asarray(hp.local_fields(xi[b], s, 3)))
+    # the default order is Hopfield's, P = 2
+    np.testing.assert_array_equal(hp.coupling_tensor(xi[0]), hp.coupling_tensor(xi[0], 2))
+    # the smallest network random_patterns makes, and words of 32 bits filling N = 1000
+    assert hp.random_patterns(jax.random.key(1), 3, 2).shape == (3, 2)
+    big = np.asarray(hp.random_patterns(jax.random.key(2), 40, 1000))
+    assert big.shape == (40, 1000) and abs(big.mean()) < 5 / np.sqrt(big.size)
+    assert abs(big[:, 992:].mean()) < 5 / np.sqrt(big[:, 992:].size)  # the last word's bits too
+    # flipping every neuron is allowed
+    np.testing.assert_array_equal(np.asarray(hp.corrupt(jax.random.key(3), s, 1.0)), -s)
+
+
+def test_bad_spins_and_sweeps_are_named():
+    with pytest.raises(ValueError, match="found 0"):
+        hp.energy(np.array([[1, -1, 0, 1, -1]]), np.array([1, -1, 1, 1, 1]))
+    with pytest.raises(ValueError, match="N >= P"):  # one neuron is a spin, not an empty array
+        hp.local_fields(np.ones((1, 1), int), np.ones(1, int), 2)
+    for bad in (True, 0, 2.5):
+        with pytest.raises(ValueError, match="sweeps"):
+            hp.retrieve(jax.random.key(0), _patterns(1, 2, 6), np.ones(6, int), sweeps=bad)
+
+
+# Surviving mutants of emergence.hopfield.network judged equivalent (make mutants):
+# - `(-1) ** (i - 1)` made `(i + 1)` in Newton's identities: the same parity.
+# - `xi.shape[-1]` made `shape[1]` in the kernels: xi is (K, N) there.
+# - `xi * sigma` made `xi / sigma`: for entries +-1 they are equal.
+# - `reshape(-1, N)` made `reshape(-2, N)`: NumPy takes any negative size as the unknown one.
+# - `bits == 1` made `!= 1` in the random spins: it swaps +1 and -1, which are equally likely.
+# - coupling_tensor's size limit `N**P > 2e7` made `>=` or 2e7 + 1: no integer N**P lies at the
+#   boundary (2e7 = 2^8 5^7 is no square or higher power).

@@ -237,7 +237,7 @@ def _as_spins(a, name: str, min_ndim: int) -> np.ndarray:
     if a.size == 0:
         raise ValueError(f"{name} is empty (shape {a.shape})")
     if not np.all((a == 1) | (a == -1)):
-        bad = a[(a != 1) & (a != -1)].ravel()[0]
+        bad = a[(a != 1) & (a != -1)].ravel()[0].item()
         raise ValueError(f"{name} must hold only +1 and -1, found {bad!r}")
     return a.astype(np.int8)
 

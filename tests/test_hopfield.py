@@ -420,5 +420,38 @@ def test_bad_spins_and_sweeps_are_named():
 # - `xi * sigma` made `xi / sigma`: for entries +-1 they are equal.
 # - `reshape(-1, N)` made `reshape(-2, N)`: NumPy takes any negative size as the unknown one.
 # - `bits == 1` made `!= 1` in the random spins: it swaps +1 and -1, which are equally likely.
+# - `fold_in(key, 1)` made 2, and the flip counter's start -1 made 1 (any nonzero start lets the
+#   first sweep run): other, equally good random streams and the same loop.
+# - `reshape((-1, ...))` made -2, `x.shape[-1]` made `shape[1]` for 2-D x, `argsort(..., axis=-1)`
+#   made `axis=1` on 2-D keys: the same array.
+# - the Newton-identity power sums computed one order too far (`range(1, k + 2)`): unused.
+# - retrieve's default sweeps 100 made 101 at T = 0: runs stop at the first sweep without a flip.
 # - coupling_tensor's size limit `N**P > 2e7` made `>=` or 2e7 + 1: no integer N**P lies at the
 #   boundary (2e7 = 2^8 5^7 is no square or higher power).
+
+
+def test_one_async_sweep_updates_every_neuron():
+    """Each of 300 networks (N = 20, K = 2) starts from its first pattern with one neuron wrong;
+    one zero-temperature sweep in random order visits every neuron, so it must repair every one
+    of them (a sweep that skipped one position of its order would miss about 15)."""
+    xi = _patterns(41, 2, 20, (300,))
+    start = xi[:, 0].copy()
+    start[np.arange(300), np.arange(300) % 20] *= -1
+    r = hp.retrieve(jax.random.key(42), xi, start, sweeps=1)
+    np.testing.assert_array_equal(np.asarray(r.state), xi[:, 0])
+    # and the defaults: P = 2, 100 sweeps at T > 0
+    np.testing.assert_array_equal(hp.local_fields(xi[0], start[0]), hp.local_fields(xi[0], start[0], 2))
+    assert float(hp.energy(xi[0], start[0])) == float(hp.energy(xi[0], start[0], 2))
+    hot = hp.retrieve(jax.random.key(43), xi[:3], start[:3], temperature=0.5)
+    assert np.all(np.asarray(hot.sweeps) == 100)
+
+
+def test_corruption_is_uniform_over_the_real_neurons_and_spares_the_padding():
+    from emergence.hopfield import network
+
+    x = jax.numpy.ones((4000, 10), jax.numpy.int8)
+    c = np.asarray(network._corrupt(jax.random.key(44), x, 3, 6))
+    assert np.all(c[:, 6:] == 1), "a padding neuron flipped"
+    assert np.all((c[:, :6] == -1).sum(axis=1) == 3)
+    freq = (c[:, :6] == -1).mean(axis=0)  # each real neuron flipped with probability 1/2
+    np.testing.assert_array_less(np.abs(freq - 0.5), 5 * np.sqrt(0.25 / 4000))

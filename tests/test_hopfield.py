@@ -400,8 +400,9 @@ def test_network_functions_at_the_edges_of_their_ranges():
     big = np.asarray(hp.random_patterns(jax.random.key(2), 40, 1000))
     assert big.shape == (40, 1000) and abs(big.mean()) < 5 / np.sqrt(big.size)
     assert abs(big[:, 992:].mean()) < 5 / np.sqrt(big[:, 992:].size)  # the last word's bits too
-    # flipping every neuron is allowed
+    # flipping every neuron, or none, is allowed
     np.testing.assert_array_equal(np.asarray(hp.corrupt(jax.random.key(3), s, 1.0)), -s)
+    np.testing.assert_array_equal(np.asarray(hp.corrupt(jax.random.key(3), s, 0.0)), s)
 
 
 def test_bad_spins_and_sweeps_are_named():

@@ -126,7 +126,10 @@ def make_lane(n: int, rev: str | None = None) -> Path:
     return lane
 
 
-def test_command(lane: Path, tests: list[str]) -> str:
+def test_command(lane: Path, tests: list[str], timeout: float | None = None) -> str:
+    """The shell command that runs ``tests`` in ``lane``; with ``timeout``, under coreutils'
+    ``timeout``, so that a mutant's tests end even if this driver is killed (Cosmic Ray's own
+    timeout lives in the driver)."""
     env = {
         "PYTHONPATH": str(lane / "lib"),
         "EMERGENCE_JAX_CACHE": str(JAX_CACHE),
@@ -134,7 +137,8 @@ def test_command(lane: Path, tests: list[str]) -> str:
     }
     pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     inner = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " exec " + shlex.join(pytest)
-    return shlex.join(["sh", "-c", f"cd {shlex.quote(str(lane))} && {inner}"])
+    limit = ["timeout", "-k", "10", str(round(timeout + 5))] if timeout else []
+    return shlex.join([*limit, "sh", "-c", f"cd {shlex.quote(str(lane))} && {inner}"])
 
 
 def session_path(name: str) -> Path:
@@ -333,7 +337,8 @@ def run(
                 start_pos=m.start_pos,
                 end_pos=m.end_pos,
             )
-            result = mutate_and_test([spec], test_command(lane, MODULES[name][1]), timeout)
+            command = test_command(lane, MODULES[name][1], timeout)
+            result = mutate_and_test([spec], command, timeout)
             with lock:
                 with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
                     db.set_result(item.job_id, result)

@@ -379,6 +379,11 @@ def test_erasure_protocol_stages():
 # temperature, speed, the start time. (A test with a parameter at 1 cannot see it enter wrongly.)
 
 
+def flat(x, t, p):
+    """No force at all (a free particle)."""
+    return 0.0 * jnp.sum(x)
+
+
 def stiff_dragged_trap(x, t, p):
     """A trap of stiffness k whose centre moves as v t."""
     k, v = p
@@ -441,7 +446,7 @@ def test_free_diffusion_constant_is_kT_over_gamma_per_coordinate(kT, gammas):
     gamma = jnp.asarray(gammas)
     run = langevin.simulate(
         jax.random.key(23),
-        lambda x, t, p: 0.0 * jnp.sum(x),
+        flat,
         jnp.zeros((n, 2)),
         dt=dt,
         n_steps=steps,
@@ -505,7 +510,6 @@ def test_noise_block_is_the_largest_divisor_that_fits(record_every, per_step):
 
 def test_the_default_grid_of_the_quadrature_helpers():
     """A flat potential on the default grid [-4, 4]: F = -kT ln 8, and uniform draws filling it."""
-    flat = lambda x, t, p: 0.0 * jnp.sum(x)  # noqa: E731
     assert langevin.free_energy_1d(flat, kT=0.7) == pytest.approx(-0.7 * np.log(8.0), abs=1e-6)
     x = np.asarray(langevin.sample_boltzmann_1d(jax.random.key(4), flat, 20_000))
     assert -4.0 <= x.min() < -3.99 and 3.99 < x.max() <= 4.0

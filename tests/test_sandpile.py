@@ -198,8 +198,6 @@ def test_a_single_grain_gives_the_sequential_avalanche(L, site):
 def test_drive_rejects_mis_shaped_sites(sites, match):
     with pytest.raises(ValueError, match=match):
         sp.drive(None, np.zeros((4, 4), int), sites=sites)
-    with pytest.raises(ValueError, match="key and n_grains"):
-        sp.drive(None, np.zeros((4, 4), int), 5)
 
 
 def test_random_sites_and_heights_are_uniform_over_their_whole_range():
@@ -254,6 +252,8 @@ def test_the_burning_test_and_the_exact_results_validate_their_input():
         sp.is_recurrent(np.full((3, 3), 4))
     with pytest.raises(ValueError, match="key and n_grains"):
         sp.drive(jax.random.key(0), np.zeros((3, 3), int))
+    with pytest.raises(ValueError, match="key and n_grains"):
+        sp.drive(None, np.zeros((4, 4), int), 5)
     for bad in (True, 2.0, 0):
         with pytest.raises(ValueError, match="positive integer"):
             sp.toppling_matrix(bad)

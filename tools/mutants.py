@@ -262,7 +262,7 @@ def run(
     carry: tuple[Path, str] | None = None,
     same_sample: bool = False,
 ) -> None:
-    _, mutate_and_test, WorkDB, use_db, MutationSpec, TestOutcome, WorkerOutcome, WorkResult = _cr()
+    _, mutate_and_test, WorkDB, use_db, MutationSpec, TestOutcome, _, _ = _cr()
     OUT.mkdir(parents=True, exist_ok=True)
     lanes = [make_lane(n, rev) for n in range(jobs)]
     queue: list[tuple[str, object, float]] = []
@@ -286,31 +286,16 @@ def run(
             if same_sample:  # only the mutants that run ran (a sample, when it did not finish)
                 pending = [i for i in pending if keys[i.job_id] in ran]
             carried = [i for i in pending if keys[i.job_id] in gone]
-            with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
-                db.set_multiple_results(
-                    [i.job_id for i in carried],
-                    WorkResult(
-                        worker_outcome=WorkerOutcome.NORMAL,
-                        test_outcome=TestOutcome.KILLED,
-                        output=f"killed in the run of {carry[1]} ({carry[0]}); line unchanged",
-                    ),
-                )
-            pending = [i for i in pending if keys[i.job_id] not in gone]
+            note = f"killed in the run of {carry[1]} ({carry[0]}); line unchanged"
+            _record(name, carried, TestOutcome.KILLED, note)
+            pending = [i for i in pending if i not in carried]
             print(f"{name}: {len(carried)} mutants killed in the earlier run, not run again")
         if not pending:
             continue
         took, missing = baseline(lanes[0], name)
         timeout = 3 * took + 30
         uncovered = [i for i in pending if i.mutations[0].start_pos[0] in missing]
-        with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
-            db.set_multiple_results(
-                [i.job_id for i in uncovered],
-                WorkResult(
-                    worker_outcome=WorkerOutcome.NORMAL,
-                    test_outcome=TestOutcome.SURVIVED,
-                    output=NOT_COVERED,
-                ),
-            )
+        _record(name, uncovered, TestOutcome.SURVIVED, NOT_COVERED)
         pending = [i for i in pending if i not in uncovered]
         print(
             f"{name}: {len(pending)} mutants to run, {len(uncovered)} on lines no test runs"
@@ -356,6 +341,14 @@ def run(
     for t in threads:
         t.join()
     print(f"{done[0]} mutants in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def _record(name: str, items, outcome, output: str) -> None:
+    """Record a result for mutants that are not run (carried over, or on untested lines)."""
+    _, _, WorkDB, use_db, _, _, WorkerOutcome, WorkResult = _cr()
+    result = WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=outcome, output=output)
+    with use_db(str(session_path(name)), WorkDB.Mode.open) as db:
+        db.set_multiple_results([i.job_id for i in items], result)
 
 
 def _forget(path: Path, job_ids: list[str]) -> None:

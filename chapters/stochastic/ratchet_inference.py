@@ -623,9 +623,15 @@ calibration.expect(cal_paths, calibrated=True)
 calibration.expect(cal_snap, calibrated=True)
 
 # %% [markdown]
-# Both models are calibrated: for every parameter the truth's rank is uniform and the 94%
-# intervals cover it at the nominal rate within the run's binomial uncertainty. Two things to
-# know about the snapshot run. It is at the `ci` data size (75 sequences of 20 snapshots): one
+# Both models pass: for every parameter the truth's rank is uniform and the 94% intervals
+# cover it at the nominal rate within the run's binomial uncertainty. One caveat is visible in
+# the snapshot figure: the ECDF of $V$ leaves its shaded band near rank 0.55 (ranks uniform at
+# p = 0.02), because the truth falls below the middle of the posterior more often than it
+# should, so the posterior of $V$ sits a little high. The band is drawn for one parameter at a
+# time, while the check shares its 5% false-alarm rate among eight tests (two per parameter),
+# and at that threshold p = 0.02 is not a failure; it is the weakest of the eight, and the
+# first thing a `default`-size run should look at. Two more things to know about the snapshot
+# run. It is at the `ci` data size (75 sequences of 20 snapshots): one
 # fit of the `default` size takes about two minutes on this machine, a hundred of them more
 # than three hours, and that run has not been made; a model calibrated at the small size can
 # still be overconfident at the large one, so the `default` verdicts below rest on an

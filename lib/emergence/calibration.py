@@ -618,7 +618,7 @@ def show(name: str, params=None, labels: Mapping[str, str] | None = None, title:
         rhat, div = np.asarray(f["max_rhat"]), np.asarray(f["divergences"])
         print(
             f"fits with max r_hat > 1.01: {int(np.sum(rhat > 1.01))} of {rhat.size} (worst "
-            f"{rhat.max():.3f}); with divergent transitions: {int(np.sum(div > 0))}"
+            f"{rhat.max():.4g}); with divergent transitions: {int(np.sum(div > 0))}"
         )
     fig, axes = plt.subplots(
         1, len(names), figsize=(min(12, 3.1 * len(names) + 0.4), 3.1), sharey=True, squeeze=False

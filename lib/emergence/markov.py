@@ -76,12 +76,12 @@ def check_generator(Q, atol: float = 1e-9) -> np.ndarray:
     off = Q - np.diag(np.diag(Q))
     if np.any(off < 0):
         i, j = np.argwhere(off < 0)[0]
-        raise ValueError(f"off-diagonal rates must be >= 0, got Q[{i}, {j}] = {Q[i, j]!r}")
+        raise ValueError(f"off-diagonal rates must be >= 0, got Q[{i}, {j}] = {float(Q[i, j])!r}")
     rows = Q.sum(axis=1)
     scale = max(float(np.abs(off).max()), 1.0)
     if np.any(np.abs(rows) > atol * scale):
         i = int(np.argmax(np.abs(rows)))
-        raise ValueError(f"each row of a generator must sum to 0, row {i} sums to {rows[i]!r}")
+        raise ValueError(f"each row of a generator must sum to 0, row {i} sums to {float(rows[i])!r}")
     return Q
 
 
@@ -549,11 +549,9 @@ def jump_buffer(Q, t_max: float) -> int:
         raise ValueError(f"t_max must be a finite time > 0, got {t_max!r}")
     mean_jumps = t_max * float(-(stationary(Qn) * np.diag(Qn)).sum())
     need = 1.2 * mean_jumps + 10 * np.sqrt(mean_jumps) + 20
-    k = int(np.floor(np.log2(need)))
-    for size in (2**k, 3 * 2 ** (k - 1), 2 ** (k + 1)):
-        if size >= need:
-            return int(size)
-    raise AssertionError("unreachable: 2^(k+1) > need")
+    k = int(np.ceil(np.log2(need)))  # 2^(k-1) < need <= 2^k
+    three_quarters = 3 * 2 ** (k - 2)
+    return int(three_quarters if three_quarters >= need else 2**k)
 
 
 def gillespie_stationary(key, Q, n_paths: int, t_max: float) -> Paths:

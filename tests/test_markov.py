@@ -708,3 +708,48 @@ def test_detailed_balance_defaults_are_the_documented_ones():
     assert markov.log_evidence_detailed_balance(*args, seed=4) == markov.log_evidence_detailed_balance(
         *args, seed=4, nu=5.0
     )
+
+
+def test_more_edges_of_the_public_functions():
+    # the first negative rate is named
+    with pytest.raises(ValueError, match=r"got Q\[1, 0\] = -0.5"):
+        markov.check_generator([[-1.0, 1.0], [-0.5, 0.5]])
+    # the tolerance is relative to the largest rate, and to 1 when all rates are below 1
+    markov.check_generator([[-0.5, 0.5], [0.3, -0.1]], atol=0.25)
+    with pytest.raises(ValueError, match="row 1 sums to 0.2"):
+        markov.check_generator([[-0.5, 0.5], [0.3, -0.1]], atol=0.15)
+    # a generator passed as rates: its (negative) diagonal is ignored
+    Q = markov.generator(RATES)
+    np.testing.assert_array_equal(markov.generator(Q), Q)
+    # the documented defaults: gamma = 1 and three sites
+    np.testing.assert_array_equal(
+        markov.flashing_ratchet(2.0, 0.7), markov.flashing_ratchet(2.0, 0.7, 1.0, n_sites=3)
+    )
+    R3 = markov.flashing_ratchet(2.0, 0.7, 0.6)  # a hopping rate below 1 is valid
+    assert markov.ratchet_current(R3) == markov.ratchet_current(R3, 3)
+    assert markov.ratchet_square(1) == (1, 2, 5, 4)
+    with pytest.raises(ValueError, match="observations must be a 2D integer array"):
+        markov.hmm_log_likelihood(jnp.eye(2), jnp.eye(2), jnp.zeros(4, jnp.int32), jnp.ones(2) / 2)
+
+
+def test_importance_sampler_reports_its_own_ess_and_error():
+    """For weights w: ESS = (sum w)^2 / sum w^2 <= n, and the relative error of their mean is
+    std(w) / (sqrt(n) mean(w)) = sqrt((n / ESS - 1) / n), exactly."""
+    dwell = np.array([2.0, 3.5, 1.2])
+    counts = np.array([[0, 4, 2], [3, 0, 5], [1, 6, 0]], float)
+    n = 1000
+    _, ess, rel = markov.log_evidence_detailed_balance(
+        dwell, counts, [(0, 1), (0, 2), (1, 2)], 1.7, 0.6, 1.3, n, seed=5
+    )
+    assert 0.5 * n < ess <= n
+    assert rel == pytest.approx(np.sqrt((n / ess - 1) / n), rel=1e-9)
+
+
+def test_detailed_balance_test_on_two_states_and_other_valid_priors():
+    dwell, counts = np.array([3.0, 0.6]), np.array([[0.0, 3.0], [12.0, 0.0]])
+    two = markov.detailed_balance_test(dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200)
+    assert two.states == 2 and two.links == [(0, 1)]
+    # the default seed is 0
+    assert two.log10_K == markov.detailed_balance_test(
+        dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200, seed=0
+    ).log10_K

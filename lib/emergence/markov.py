@@ -81,7 +81,7 @@ def check_generator(Q, atol: float = 1e-9) -> np.ndarray:
     scale = max(float(np.abs(off).max()), 1.0)
     if np.any(np.abs(rows) > atol * scale):
         i = int(np.argmax(np.abs(rows)))
-        raise ValueError(f"each row of a generator must sum to 0, row {i} sums to {float(rows[i])!r}")
+        raise ValueError(f"each row of a generator must sum to 0, row {i} sums to {float(rows[i]):.6g}")
     return Q
 
 

@@ -586,7 +586,7 @@ def test_a_chain_with_unequal_out_degrees_jumps_only_to_its_neighbours():
 def test_detailed_balance_test_links_only_the_pairs_that_jumped_and_reports_log10():
     """On a line 0 - 1 - 2 the pair (0, 2) never jumps: it is no link. log10_K is the
     natural-log Bayes factor of the two evidences over ln 10, and P(M0) = 1 / (1 + K)."""
-    dwell = np.array([2.0, 3.5, 1.2])
+    dwell = np.array([2.0, 0.7, 1.2])
     counts = np.array([[0, 4, 0], [3, 0, 5], [0, 6, 0]], float)
     prior = (1.7, 0.6, 1.3)
     got = markov.detailed_balance_test(dwell, counts, prior=prior, n_draws=500, seed=9)
@@ -703,6 +703,9 @@ def test_detailed_balance_defaults_are_the_documented_ones():
     default = markov.detailed_balance_test(dwell, counts, n_draws=100, seed=2)
     explicit = markov.detailed_balance_test(dwell, counts, prior=(1.0, 0.2, 5.0), n_draws=100, seed=2)
     assert default.log10_K == explicit.log10_K
+    # and 4000 importance samples
+    full = markov.detailed_balance_test(dwell, counts, seed=2)
+    assert full.log10_K == markov.detailed_balance_test(dwell, counts, n_draws=4000, seed=2).log10_K
     links = [(0, 1), (0, 2), (1, 2)]
     args = (dwell, counts, links, 1.7, 0.6, 1.3, 300)
     assert markov.log_evidence_detailed_balance(*args, seed=4) == markov.log_evidence_detailed_balance(
@@ -753,3 +756,58 @@ def test_detailed_balance_test_on_two_states_and_other_valid_priors():
     assert two.log10_K == markov.detailed_balance_test(
         dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200, seed=0
     ).log10_K
+
+
+def test_one_way_jumps_and_forbidden_links():
+    """A ring driven one way only (no reverse jumps) produces entropy at an infinite rate; a link
+    the model forbids, jumped even once, makes the data impossible (infinite deviance)."""
+    one_way = markov.generator([[0, 0.6, 0], [0, 0, 0.8], [0.7, 0, 0]])
+    assert markov.entropy_production(one_way) == float("inf")
+    Q = markov.generator(RATES)
+    Q[0, 2], Q[0, 0] = 0.0, -RATES[0, 1]
+    dwell = np.array([1.3, 0.4, 2.2])
+    for n02, inf in ((1.0, True), (0.0, False)):
+        counts = np.array([[0, 3, n02], [1, 0, 2], [5, 4, 0]], float)
+        (o, _), _ = markov.jump_count_deviance(jax.random.key(0), Q[None], dwell, counts)
+        assert np.isinf(o[0]) == inf
+    with pytest.raises(ValueError, match=r"cycle states must lie in \[0, 2\], got \(0, 1, 3\)"):
+        markov.cycle_affinity(markov.generator(RATES), (0, 1, 3))
+    # ratchet_displacement's default ring has three sites
+    states = jnp.array([[0, 1, 2, 0]])
+    paths = markov.Paths(jnp.zeros((1, 4)), states, jnp.array([3]), jnp.array([True]))
+    np.testing.assert_array_equal(np.asarray(markov.ratchet_displacement(paths))[0], [0, 1, 2, 3])
+
+
+def test_ratchet_parameters_are_frozen():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        markov.RATCHET.V = 5.0
+
+
+# Surviving mutants of emergence.markov judged equivalent (make mutants):
+# - `Q.shape[0]` made `Q.shape[1]` (stationary, cycle_affinity, gillespie, gillespie_stationary)
+#   and `counts.shape[0]` made `[1]` (jump_count_deviance): the matrices are square, checked.
+# - `S = P.shape[0]` made `P.shape[1]` in hmm_log_likelihood: a square P passes either way, and
+#   a non-square one fails the shape check either way.
+# - `Q - diag(diag(Q))` made `Q + diag(diag(Q))` in probability_currents and
+#   entropy_production: only the diagonal changes; it cancels in J = F - F^T, and in the
+#   entropy production a negative diagonal flux is neither a forward nor a reverse jump.
+# - `both = (fwd > 0) & (rev > 0)` made `fwd >= 0`: a pair with fwd = 0 < rev is the reverse of
+#   a one-way pair, which has already returned infinity.
+# - placeholders inside a `where` that masks them (`np.where(both, fwd, 1.0)`, the unseen
+#   links' `1.0` in path_log_likelihood, the non-links' `mu_safe` 1.0 in jump_count_deviance,
+#   the absorbing state's rate 1.0 in the Gillespie step): never read.
+# - `b[-1] = 1.0` made 2.0 in stationary: the solution is scaled, and then normalized.
+# - `pi / pi.sum()` made `pi * pi.sum()`: the least-squares pi already sums to 1 (to rounding);
+#   the normalization only guards the clip of rounding negatives.
+# - `off * ones_like(on)` made `off / ones_like(on)`: both only give `off` the type of `on`.
+# - the jump table's width `K = max(out-degree, 1)` made `max(S, 1)` (counting zero rates) or
+#   `max(out-degree, 2)`, and the clamp `min(k, K - 1)` made `K + 1`: wider tables padded with
+#   rates of infinity, never chosen (and JAX clamps an index past the end to the last).
+# - two uniforms per jump drawn as three (`(max_jumps, 2, n)` made 3): another, equally good
+#   stream; only the first two are read.
+# - strict comparisons of continuous values at equality: `jumps = t_new < t_max` made `<=`, the
+#   3/4 size `>= need` in jump_buffer made `>` (need = 1.2 m + 10 sqrt(m) + 20 is never an
+#   integer multiple of 2^k for a real m but on a set of measure zero).
+# - `zip(*links, strict=True)` made `strict=False`: links are pairs.

@@ -808,6 +808,6 @@ def test_ratchet_parameters_are_frozen():
 # - two uniforms per jump drawn as three (`(max_jumps, 2, n)` made 3): another, equally good
 #   stream; only the first two are read.
 # - strict comparisons of continuous values at equality: `jumps = t_new < t_max` made `<=`, the
-#   3/4 size `>= need` in jump_buffer made `>` (need = 1.2 m + 10 sqrt(m) + 20 is never an
-#   integer multiple of 2^k for a real m but on a set of measure zero).
+#   3/4 size `>= need` in jump_buffer made `>` (need = 1.2 m + 10 sqrt(m) + 20 equals
+#   3 x 2^(k - 2) only at isolated values of the expected jump count m).
 # - `zip(*links, strict=True)` made `strict=False`: links are pairs.

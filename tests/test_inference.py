@@ -98,7 +98,7 @@ def _normal_model(y, sigma=2.0):
     numpyro.sample("y", dist.Normal(mu, sigma), obs=y)
 
 
-def test_run_nuts_gives_the_conjugate_posterior_and_folds_the_table():
+def test_run_nuts_gives_the_conjugate_posterior_and_folds_the_table(capsys):
     import jax
     from numpyro.infer import NUTS
 
@@ -116,6 +116,7 @@ def test_run_nuts_gives_the_conjugate_posterior_and_folds_the_table():
         show=["mu"],
     )
     assert isinstance(fit, Fit) and fit.samples["mu"].shape == (1200,)
+    assert capsys.readouterr().out == ""  # the Fit shows the diagnostics; nothing is printed
     # conjugate normal: posterior precision 1/100 + n/0.25, mean accordingly (sigma passed by keyword)
     prec = 1 / 100 + y.size / 0.25
     mean = (y.sum() / 0.25) / prec
@@ -138,6 +139,8 @@ def test_run_nuts_refuses_unconverged_chains_and_bad_sizes():
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=10, num_chains=2)
     with pytest.raises(ValueError, match="num_samples must be an integer >= 1, got 0"):
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=0, num_chains=2)
+    with pytest.raises(NotConverged):  # one warm-up step is valid (and far too few)
+        run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=1, num_samples=10, num_chains=2)
 
 
 def test_normal_loglik_from_moments_equals_the_sum_over_values():
@@ -173,3 +176,37 @@ def test_sampled_normal_moments_have_the_distribution_of_real_ones():
     # a wrong spread (sigma^2 chi^2_n, one degree too many) must be told apart by the same test
     real_spread = ((w - w.mean(1, keepdims=True)) ** 2).sum(1)
     assert stats.ks_2samp(spread * n / (n - 1), real_spread).pvalue < 0.01
+
+
+def test_thresholds_scale_with_the_chains_and_are_reported(capsys):
+    """The ESS threshold is per chain (100 by default: 400 for four chains); the summary prints
+    its one-line diagnostics unless told not to; r_hat_max = 1 is a valid (strict) threshold."""
+    rng = np.random.default_rng(3)
+    # AR(1) chains with phi = 0.9: an ESS of about n (1 - phi) / (1 + phi) = 53 per 1000 draws
+    x = np.zeros((4, 1000))
+    for t in range(1, 1000):
+        x[:, t] = 0.9 * x[:, t - 1] + rng.normal(size=4)
+    idata = az.from_dict(posterior={"x": x})
+    with pytest.raises(NotConverged, match="ESS >= 400"):
+        converged_summary(idata)
+    # (R-hat loosened here: chains this short and correlated reach about 1.02)
+    s = converged_summary(idata, min_ess_per_chain=20, r_hat_max=1.05)
+    assert 80 < s.loc["x", "ess_bulk"] < 400
+    assert capsys.readouterr().out.startswith("converged: 4 chains x 1000 draws")
+    converged_summary(idata, min_ess_per_chain=20, r_hat_max=1.05, report=False)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(NotConverged, match="need r_hat <= 1.0,"):
+        converged_summary(idata, r_hat_max=1.0, min_ess_per_chain=20)
+
+
+def test_two_values_have_a_spread():
+    """n = 2: the spread is sigma^2 chi^2_1, mean sigma^2 (only n = 1 has none)."""
+    import jax
+
+    from emergence.inference import sample_normal_moments
+
+    s1, s2 = sample_normal_moments(jax.random.key(2), np.full(20000, 2.0), 0.8, 1.6)
+    spread = np.asarray(s2) - np.asarray(s1) ** 2 / 2
+    assert abs(spread.mean() / 1.6**2 - 1) < 0.05
+    s1, s2 = sample_normal_moments(jax.random.key(2), np.ones(10), 0.8, 1.6)
+    np.testing.assert_allclose(np.asarray(s2), np.asarray(s1) ** 2, rtol=1e-6)

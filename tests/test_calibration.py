@@ -108,3 +108,165 @@ def test_expected_coverage_is_what_a_calibrated_inference_gets(n_draws):
     assert calibration.expected_coverage(0.94, 20) == 19 / 21
     with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
         calibration.expected_coverage(0.5, 0)
+
+
+# --- the run's bookkeeping, shipped runs, and what a chapter shows ---------------------------
+
+
+def _vector_prior(key):
+    k1, k2, k3 = jax.random.split(key, 3)
+    return {
+        "mu": M0 + S0 * float(jax.random.normal(k1)),
+        "v": 0.4 + 1.7 * np.asarray(jax.random.normal(k2, (2,))),
+        "nuisance": float(jax.random.normal(k3)),
+    }
+
+
+def _vector_fit(key, y):
+    rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).tolist())
+    return {"mu": rng.normal(y[0], 1.0, 300), "v": rng.normal(y[1:3], 1.0, (300, 2))}
+
+
+def _vector_sim(key, theta):
+    return np.r_[theta["mu"], theta["v"]] + 0.3 * np.asarray(jax.random.normal(key, (3,)))
+
+
+def test_array_sites_are_ranked_per_element_and_runs_join_exactly():
+    """An array site v of shape (2,) is ranked as v[0] and v[1]; a nuisance site left out of
+    params is drawn but not ranked. The rank is the number of thinned draws below the truth.
+    Runs over data sets 0..2 and 3..4 joined equal one run over 0..4."""
+    args = (_vector_prior, _vector_sim, _vector_fit)
+    cal = calibration.run(jax.random.key(4), *args, 5, 49, params=["mu", "v"])
+    assert cal.names == ("mu", "v[0]", "v[1]") and cal.n_draws == 49
+    assert cal.ranks.shape == cal.truths.shape == (5, 3) and cal.covered.shape == (5, 3, 3)
+    # data set 2 by hand: its keys, its truths, its draws thinned to 49
+    k_prior, k_sim, k_fit = jax.random.split(jax.random.fold_in(jax.random.key(4), 2), 3)
+    theta = _vector_prior(k_prior)
+    post = _vector_fit(k_fit, _vector_sim(k_sim, theta))
+    idx = np.linspace(0, 299, 49).round().astype(int)
+    truth = [theta["mu"], *theta["v"]]
+    draws = [post["mu"][idx], post["v"][idx, 0], post["v"][idx, 1]]
+    np.testing.assert_allclose(cal.truths[2], truth)
+    np.testing.assert_array_equal(
+        cal.ranks[2], [np.sum(d < t) for d, t in zip(draws, truth, strict=True)]
+    )
+    first = calibration.run(jax.random.key(4), *args, 3, 49, params=["mu", "v"])
+    rest = calibration.run(jax.random.key(4), *args, 2, 49, params=["mu", "v"], first=3)
+    joined = calibration.join([first, rest])
+    for a, b in zip(joined, cal, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.raises(ValueError, match="differ in their parameters, draws or levels"):
+        calibration.join([first, first._replace(n_draws=50)])
+    seen = []
+    calibration.run(
+        jax.random.key(4), *args, 2, 49, params=["mu"], progress=lambda i, n: seen.append((i, n))
+    )
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_run_refuses_bad_sizes_and_missing_draws():
+    args = (_vector_prior, _vector_sim, _vector_fit)
+    for bad in (0, True):
+        with pytest.raises(ValueError, match="n_datasets must be an integer >= 1"):
+            calibration.run(jax.random.key(0), *args, bad)
+        with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
+            calibration.run(jax.random.key(0), *args, 1, bad)
+    one = calibration.run(jax.random.key(0), *args, 1, 1, params=["mu"])
+    assert one.ranks.shape == (1, 1) and one.ranks.max() <= 1
+    with pytest.raises(ValueError, match=r"the fit returned no draws of \['nuisance'\]"):
+        calibration.run(jax.random.key(0), *args, 1)
+    with pytest.raises(ValueError, match="no values of the parameter 'w'"):
+        calibration.run(jax.random.key(0), *args, 1, params=["w"])
+
+
+def _ship(folder, cal, scale="ci", name="toy_ci.npz", **extra):
+    import json
+
+    (folder / "calibration").mkdir(exist_ok=True)
+    path = folder / "calibration" / name
+    provenance = {"command": "make toy", "date": "2026-12-01", "device": "a test", "scale": scale}
+    np.savez(
+        path,
+        names=np.array(cal.names),
+        truths=cal.truths,
+        ranks=cal.ranks,
+        covered=cal.covered,
+        levels=np.array(cal.levels),
+        n_draws=cal.n_draws,
+        provenance=json.dumps(provenance),
+        **extra,
+    )
+    return path
+
+
+def test_a_shipped_run_loads_and_judges_as_it_was_saved(tmp_path):
+    good = calibration.run(jax.random.key(1), _prior, _simulate, _conjugate_fit(SIGMA), 300, 99)
+    path = _ship(tmp_path, good)
+    back = calibration.load(path)
+    assert back.names == good.names and back.n_draws == 99 and back.levels == good.levels
+    np.testing.assert_array_equal(back.ranks, good.ranks)
+    assert calibration.provenance(path)["command"] == "make toy"
+    st = calibration.status(path)
+    assert st["source"] == "data/calibration/toy_ci.npz" and st["datasets"] == 300
+    assert st["calibrated"] and st["line"] == "300 simulated data sets at ci data size: calibrated"
+    assert st["parameters"]["mu"]["coverage94"] == list(calibration.check(good)["mu"]["coverage"][0.94])
+    assert calibration.status(good, source="here")["line"] == "300 simulated data sets: calibrated"
+    narrow = calibration.run(jax.random.key(2), _prior, _simulate, _conjugate_fit(SIGMA / 2), 200, 49)
+    st = calibration.status(narrow)
+    c = st["parameters"]["mu"]["coverage94"]
+    assert not st["calibrated"]
+    assert st["line"] == (
+        f"200 simulated data sets: NOT calibrated for mu (94% coverage {c[0]:.2f} "
+        f"[{c[1]:.2f}, {c[2]:.2f}])"
+    )
+    text = calibration.summary(narrow).splitlines()
+    assert text[0] == "200 simulated data sets, 49 posterior draws each"
+    # what a calibrated inference covers with 49 draws: 26, 40 and 46 of the 50 rank values
+    assert text[1].startswith("coverage at 50%, 80%, 94% (calibrated: 0.52, 0.80, 0.92)")
+    assert text[2].strip().startswith("mu coverage") and text[2].endswith("NOT calibrated")
+    assert f"{c[0]:.2f} [{c[1]:.2f}, {c[2]:.2f}]" in text[2]
+
+
+def test_show_prints_plots_and_returns_the_status(tmp_path, monkeypatch, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("EMERGENCE_DATA", str(tmp_path))
+    args = (_vector_prior, _vector_sim, _vector_fit)
+    cal = calibration.run(jax.random.key(4), *args, 30, 49, params=["mu", "v"])
+    _ship(tmp_path, cal, max_rhat=np.array([1.002, 1.03, 1.0]), divergences=np.array([0, 2, 0]))
+    monkeypatch.setattr(plt, "show", lambda: None)
+    st = calibration.show("toy_ci.npz", params=["mu", "v[1]"], labels={"mu": r"$\mu$"}, title="Toy")
+    out = capsys.readouterr().out
+    assert "make toy" in out and "30 simulated data sets, 49 posterior draws each" in out
+    assert "v[0]" in out  # the printed summary covers every parameter of the run
+    assert "fits with max r_hat > 1.01: 1 of 3 (worst 1.03); with divergent transitions: 1" in out
+    assert set(st["parameters"]) == {"mu", "v[1]"}
+    fig = plt.gcf()
+    axes = fig.axes
+    assert len(axes) == 2 and axes[0].get_title() == r"$\mu$" and axes[1].get_title() == "v[1]"
+    assert fig._suptitle.get_text().startswith("Toy\n30 simulated data sets")
+    assert axes[0].get_ylabel() == "ECDF − uniform"
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"no parameter\(s\) \['w'\]"):
+        calibration.show("toy_ci.npz", params=["w"])
+    assert calibration.show("absent.npz") is None
+    assert "no shipped calibration run (data/calibration/absent.npz)" in capsys.readouterr().out
+    panels = calibration.plot(cal)
+    assert len(panels) == 3 and panels[2].get_title() == "v[1]"
+    plt.close("all")
+
+
+def test_expect_holds_the_prose_to_the_run():
+    run = calibration.run(jax.random.key(1), _prior, _simulate, _conjugate_fit(SIGMA), 300, 99)
+    good = calibration.status(run)
+    assert good["calibrated"]
+    calibration.expect(good, True)
+    calibration.expect(None, False)  # no shipped run: the page says so
+    with pytest.raises(calibration.CalibrationMismatch, match="says the model is not calibrated, but"):
+        calibration.expect(good, False)
+    bad = {**good, "calibrated": False, "line": "NOT calibrated for mu"}
+    with pytest.raises(calibration.CalibrationMismatch, match="is calibrated, but its run says: NOT"):
+        calibration.expect(bad, True)

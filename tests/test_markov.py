@@ -616,7 +616,10 @@ def test_path_likelihood_counts_a_single_jump():
     counts = jnp.array([[0.0, 1.0, 0.0], [2.0, 0.0, 1.0], [0.0, 3.0, 0.0]])
     exit_rate = RATES.sum(axis=1)
     exact = (
-        np.log(RATES[0, 1]) + 2 * np.log(RATES[1, 0]) + np.log(RATES[1, 2]) + 3 * np.log(RATES[2, 1])
+        np.log(RATES[0, 1])
+        + 2 * np.log(RATES[1, 0])
+        + np.log(RATES[1, 2])
+        + 3 * np.log(RATES[2, 1])
         - float(np.dot(np.asarray(dwell), exit_rate))
     )
     assert float(markov.path_log_likelihood(Q, dwell, counts)) == pytest.approx(exact, rel=1e-6)
@@ -753,9 +756,12 @@ def test_detailed_balance_test_on_two_states_and_other_valid_priors():
     two = markov.detailed_balance_test(dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200)
     assert two.states == 2 and two.links == [(0, 1)]
     # the default seed is 0
-    assert two.log10_K == markov.detailed_balance_test(
-        dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200, seed=0
-    ).log10_K
+    assert (
+        two.log10_K
+        == markov.detailed_balance_test(
+            dwell, counts, prior=(0.5, 0.6, 1.3), n_draws=200, seed=0
+        ).log10_K
+    )
 
 
 def test_one_way_jumps_and_forbidden_links():

@@ -368,8 +368,9 @@ def test_detailed_balance_test_tells_a_driven_ring_from_a_balanced_one():
 def test_detailed_balance_test_bad_input():
     with pytest.raises(ValueError, match="shapes"):
         markov.detailed_balance_test(np.ones(3), np.ones((2, 2)))
-    with pytest.raises(ValueError, match="prior"):
-        markov.detailed_balance_test(np.ones(2), np.ones((2, 2)), prior=(1.0, 0.0, 1.0))
+    for prior in ((1.0, 0.0, 1.0), (0.0, 1.0, 1.0), (1.0, 1.0, 0.0)):
+        with pytest.raises(ValueError, match="prior"):
+            markov.detailed_balance_test(np.ones(2), np.ones((2, 2)), prior=prior)
     with pytest.raises(ValueError, match="nothing to test"):
         markov.detailed_balance_test(np.array([1.0, 0.0]), np.zeros((2, 2)))
 

@@ -151,3 +151,46 @@ def test_data_sets_fitted_side_by_side_are_judged_apart():
         )
     with pytest.raises(ValueError, match="no p-values"):
         a.subset(["third"])
+
+
+def test_the_record_of_a_check_and_its_edges():
+    a = adequacy.Adequacy("rate model", {"y1": 0.3, "y2": 0.002, "total": 0.04}, n_draws=250)
+    assert a.cut == pytest.approx(0.01 / 3) and a.failing == ["y2"] and a.worst == ("y2", 0.002)
+    assert a.as_dict() == {
+        "model": "rate model",
+        "discrepancy": "deviance",
+        "threshold": 0.01,
+        "cut": a.cut,
+        "n_draws": 250,
+        "p_values": {"y1": 0.3, "y2": 0.002, "total": 0.04},
+        "adequate": False,
+    }
+    assert a.reason().endswith("p-value below 0.0033 for y2 (p = 0.002)")
+    ok = a.subset(["y1", "total"])
+    assert ok.adequate and ok.reason() == "" and ok.cut == pytest.approx(0.005)
+    assert adequacy.Adequacy("m", {"g": 0.0}).failing == ["g"]  # the ends of [0, 1] are valid
+    assert adequacy.Adequacy("m", {"g": 1.0}).adequate
+    for bad in (-0.1, 1.2):
+        with pytest.raises(ValueError, match=r"p-value of 'g' must lie in \[0, 1\], got"):
+            adequacy.Adequacy("m", {"g": bad})
+
+
+def test_the_total_of_two_groups_is_the_p_value_of_their_summed_discrepancy():
+    rng = np.random.default_rng(4)
+    o = {"a": rng.normal(size=300), "b": rng.normal(size=300)}
+    r = {"a": rng.normal(size=300) + 0.3, "b": rng.normal(size=300) - 0.1}
+    got = adequacy.from_discrepancies("m", o, r)
+    assert list(got.p_values) == ["a", "b", "total"] and got.n_draws == 300
+    assert got.p_values["total"] == adequacy.predictive_pvalue(o["a"] + o["b"], r["a"] + r["b"])
+    assert got.p_values["a"] == float(np.mean(r["a"] >= o["a"]))
+    assert "total" not in adequacy.from_discrepancies("m", o, r, total=False).p_values
+    assert "total" not in adequacy.from_discrepancies("m", {"a": o["a"]}, {"a": r["a"]}).p_values
+
+
+def test_split_by_names_only_observed_sites():
+    y1, y2 = np.full(20, 3), np.full(10, 4)
+    post = exact_posterior(np.random.default_rng(0), y1, y2, 50)
+    with pytest.raises(ValueError, match=r"by names sites that are not observed: \['y3'\]"):
+        adequacy.deviance_check(
+            jax.random.key(0), poisson_model, post, y1, y2, n_draws=10, by={"y3": [0]}
+        )

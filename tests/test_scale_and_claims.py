@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,3 +146,43 @@ def test_the_verdict_carries_the_models_calibration(tmp_path):
     v = claims.check(CLAIM, x, "reproduced", directory=tmp_path, adequacy=FITS, calibration=st)
     assert v.calibration["source"] == "a test run"
     assert "calibration: 100 simulated data sets: calibrated" in str(v)
+
+
+def test_claim_intervals_and_hdi_levels_are_checked():
+    kw = dict(chapter="c", paper="p", quantity="q", value=0.5)
+    for bad in ((0.6, 0.4), (0.5, 0.5)):
+        with pytest.raises(ValueError, match=r"interval must have lo < hi, got \("):
+            claims.Claim(**kw, interval=bad)
+    with pytest.raises(ValueError, match="lies outside its interval"):
+        claims.Claim(**kw, interval=(0.6, 0.7))
+    assert claims.Claim(**kw, interval=(0.5, 0.7)).region == (0.5, 0.7)  # ends included
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match=r"prob must lie in \(0, 1\)"):
+            claims.hdi(np.arange(10.0), bad)
+
+
+def test_the_ledger_lives_where_it_is_documented(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMERGENCE_LEDGER", str(tmp_path / "mine"))
+    assert claims.ledger_dir() == tmp_path / "mine"
+    monkeypatch.setenv("EMERGENCE_LEDGER", "  ")
+    root = Path(claims.__file__).resolve().parents[2]
+    assert claims.ledger_dir() == root / "_build" / "ledger"  # this checkout
+    # installed outside a checkout: the working directory
+    monkeypatch.setattr(claims, "__file__", str(tmp_path / "site" / "emergence" / "claims.py"))
+    monkeypatch.chdir(tmp_path)
+    assert claims.ledger_dir() == tmp_path / "emergence-ledger"
+
+
+def test_a_notebook_keeps_the_ledger_record_among_its_outputs(monkeypatch):
+    import IPython
+    import IPython.display
+
+    shown = []
+    v = claims.assess(CLAIM, np.random.default_rng(0).normal(0.5, 0.01, 4000))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    claims._show_ledger_record(v)
+    assert shown == []  # outside IPython: nothing
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw: shown.append((obj, raw)))
+    claims._show_ledger_record(v)
+    assert shown == [({"text/html": v.ledger_html(), "text/plain": ""}, True)]

@@ -196,6 +196,7 @@ def test_thresholds_scale_with_the_chains_and_are_reported(capsys):
     assert capsys.readouterr().out.startswith("converged: 4 chains x 1000 draws")
     converged_summary(idata, min_ess_per_chain=20, r_hat_max=1.05, report=False)
     assert capsys.readouterr().out == ""
+    converged_summary(idata, min_ess_per_chain=1, r_hat_max=1.05, report=False)  # 1 is valid
     with pytest.raises(NotConverged, match="need r_hat <= 1.0,"):
         converged_summary(idata, r_hat_max=1.0, min_ess_per_chain=20)
 
@@ -213,6 +214,30 @@ def test_two_values_have_a_spread():
     np.testing.assert_allclose(np.asarray(s2), np.asarray(s1) ** 2, rtol=1e-6)
 
 
+def test_a_fit_shows_its_first_twelve_rows_and_folds_the_rest():
+    import pandas as pd
+
+    from emergence.inference import Fit
+
+    class _Run:
+        def get_samples(self):
+            return {}
+
+    rows = [f"x[{i}]" for i in range(20)]
+    cols = ["mean", "sd", "hdi_3%", "hdi_97%", "ess_bulk", "ess_tail", "r_hat"]
+    summary = pd.DataFrame(np.ones((20, 7)), index=rows, columns=cols)
+    fit = Fit(_Run(), az.from_dict(posterior={"x": np.zeros((2, 5, 20))}), summary)
+    assert list(fit._shown().index) == rows[:12]
+    page = fit._repr_html_()
+    assert "<details><summary>all 20 parameters</summary>" in page
+    assert "x[11]" in page.split("<details>")[0] and "x[12]" not in page.split("<details>")[0]
+
+
 # Surviving mutants of emergence.inference judged equivalent (make mutants):
 # - `ess < min_ess` made `<=` (bulk and tail): an ESS is a real number, equal to the threshold
 #   only by accident; the threshold itself is tested from both sides above.
+# - `n mu + sigma sqrt(n) z` made `n mu - sigma sqrt(n) z` in sample_normal_moments: z is a
+#   standard normal, symmetric; the sum has the same distribution.
+# - the floor `max(n - 1, 1e-12)` of the chi-square's shape made `1 + 1e-12`: it only keeps the
+#   Gamma's shape positive where n = 1, whose spread is then set to 0; at n = 2 it moves the
+#   shape by 1e-12.

@@ -35,6 +35,9 @@ def test_unobserve_replicates_only_the_observed_sites():
     rep = np.asarray(tr["y1"]["value"])
     assert rep.shape == (50,) and abs(rep.mean() - 37.5) < 5  # drawn at the substituted rate
     assert np.all(np.asarray(tr["y2"]["value"]) == 4) and tr["y2"]["is_observed"]
+    # the replicated site is a draw now, and marked as a replica
+    assert tr["y1"]["is_observed"] is False and tr["y1"]["infer"]["emergence_replicated"] is True
+    assert "emergence_replicated" not in tr["y2"]["infer"]
     assert list(adequacy.observed_sites(poisson_model, y1, y2)) == ["y1", "y2"]
 
 
@@ -194,3 +197,33 @@ def test_split_by_names_only_observed_sites():
         adequacy.deviance_check(
             jax.random.key(0), poisson_model, post, y1, y2, n_draws=10, by={"y3": [0]}
         )
+
+
+def test_an_adequacy_record_is_frozen_and_its_edges_hold():
+    import dataclasses
+
+    a = adequacy.Adequacy("m", {"a": 0.005, "b": 0.5})
+    assert a.n_draws == 0  # the default: not recorded
+    assert a.cut == 0.005 and a.adequate  # a p-value at the cut passes; below it fails
+    assert not adequacy.Adequacy("m", {"a": 0.0049, "b": 0.5}).adequate
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.model = "other"
+    with pytest.raises(ValueError, match=r"threshold must lie in \(0, 1\), got 0"):
+        adequacy.Adequacy("m", {"a": 0.5}, threshold=0)
+    page = adequacy.Adequacy("rate model", {"y1": 0.3, "y2": 0.001})._repr_html_()
+    assert "Model NOT adequate: rate model" in page
+    assert "<td>y1</td><td>0.300</td><td>ok</td>" in page
+    assert "<td>y2</td><td>0.001</td><td>fails</td>" in page
+    assert "Model adequate: m" in a._repr_html_()
+
+
+def test_ten_draws_are_enough_for_a_check():
+    y1, y2 = np.full(20, 3), np.full(10, 4)
+    post = exact_posterior(np.random.default_rng(0), y1, y2, 50)
+    a = adequacy.deviance_check(jax.random.key(0), poisson_model, post, y1, y2, n_draws=10)
+    assert a.n_draws == 10
+
+
+# Surviving mutants of emergence.adequacy judged equivalent (make mutants):
+# - observed_sites' `seed(model, 0)` made 1: the observed values do not depend on the seed.
+# - `reshape(n, -1)` made `reshape(n, -2)`: NumPy takes any negative size as the unknown one.

@@ -72,6 +72,7 @@ def test_thinned_keeps_about_n_evenly_spaced_draws():
     np.testing.assert_array_equal(t["b"], 2.0 * t["a"])
     assert len(thinned(samples, 5000)["a"]) == 1000  # never more draws than there are
     np.testing.assert_array_equal(thinned(samples, 1)["a"], [0])  # one draw is valid
+    assert len(thinned({"a": np.arange(800)})["a"]) == 400  # about 400 by default
     with pytest.raises(ValueError, match="n must be >= 1"):
         thinned(samples, 0)
 
@@ -118,6 +119,7 @@ def test_run_nuts_gives_the_conjugate_posterior_and_folds_the_table(capsys):
     )
     assert isinstance(fit, Fit) and fit.samples["mu"].shape == (1200,)
     assert capsys.readouterr().out == ""  # the Fit shows the diagnostics; nothing is printed
+    assert fit.mcmc.progress_bar is False  # no progress bar by default
     # conjugate normal: posterior precision 1/100 + n/0.25, mean accordingly (sigma passed by keyword)
     prec = 1 / 100 + y.size / 0.25
     mean = (y.sum() / 0.25) / prec
@@ -136,7 +138,8 @@ def test_run_nuts_refuses_unconverged_chains_and_bad_sizes():
     from emergence.inference import run_nuts
 
     y = np.array([1.0, 2.0])
-    with pytest.raises(NotConverged):  # ten draws cannot reach 100 effective samples per chain
+    # ten draws cannot reach 100 effective samples per chain (the defaults, as documented)
+    with pytest.raises(NotConverged, match=r"need r_hat <= 1.01, ESS >= 200\)"):
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=10, num_chains=2)
     with pytest.raises(ValueError, match="num_samples must be an integer >= 1, got 0"):
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=0, num_chains=2)
@@ -231,6 +234,9 @@ def test_a_fit_shows_its_first_twelve_rows_and_folds_the_rest():
     page = fit._repr_html_()
     assert "<details><summary>all 20 parameters</summary>" in page
     assert "x[11]" in page.split("<details>")[0] and "x[12]" not in page.split("<details>")[0]
+    # a fit with no more rows than are shown folds nothing
+    small = Fit(_Run(), fit.idata, summary.head(12))
+    assert "<details>" not in small._repr_html_()
 
 
 # Surviving mutants of emergence.inference judged equivalent (make mutants):

@@ -456,3 +456,100 @@ def test_corruption_is_uniform_over_the_real_neurons_and_spares_the_padding():
     assert np.all((c[:, :6] == -1).sum(axis=1) == 3)
     freq = (c[:, :6] == -1).mean(axis=0)  # each real neuron flipped with probability 1/2
     np.testing.assert_array_less(np.abs(freq - 0.5), 5 * np.sqrt(0.25 / 4000))
+
+
+# --- the capacity experiment's bookkeeping (issue 17's mutants of hopfield.capacity) -----------
+
+
+def test_capacity_scan_validates_each_setting_alone():
+    ok = {20: np.array([3])}
+    bad_loads = [
+        ({20.5: np.array([3])}, "network sizes N must be integers"),
+        ({20: np.array([[3]])}, r"loads\[20\] must be a 1D array"),
+        ({20: np.array([], int)}, r"loads\[20\] must be a 1D array"),
+        ({20: np.array([3.0])}, r"loads\[20\] must be a 1D array"),
+    ]
+    for loads, match in bad_loads:
+        with pytest.raises(ValueError, match=match):
+            hp.capacity_scan(jax.random.key(0), 2, loads, 4, 0.1)
+    for kw, match in [
+        ({"trials": 2.5}, "trials must be an integer >= 1"),
+        ({"flip_fraction": 1.5}, r"flip_fraction must lie in \[0, 1\]"),
+        ({"temperature": -1.0}, "temperature must be finite and >= 0"),
+        ({"temperature": np.inf}, "temperature must be finite and >= 0"),
+        ({"sweeps": 2.5}, "sweeps must be an integer >= 1"),
+        ({"sweeps": True}, "sweeps must be an integer >= 1"),
+    ]:
+        args = {"trials": 4, "flip_fraction": 0.1, **kw}
+        with pytest.raises(ValueError, match=match):
+            hp.capacity_scan(
+                jax.random.key(0), 2, ok, args.pop("trials"), args.pop("flip_fraction"), **args
+            )
+    # the smallest valid settings: one load of one pattern, one trial, one sweep, no flips
+    one = hp.capacity_scan(jax.random.key(0), 2, {20: np.array([1])}, 1, 0.0, sweeps=1)[20]
+    assert one.overlap.shape == (1, 1) and one.overlap[0, 0] == 1.0 and one.sweeps[0, 0] == 1
+
+
+def test_capacity_scan_flips_the_fraction_asked_and_runs_at_its_temperature():
+    """Every neuron flipped starts the run at -xi, itself a fixed point: the final overlap is -1.
+    At T = 0.5 one stored pattern (K = 1) is a Curie-Weiss magnet at beta = 2: the overlap
+    fluctuates about m = tanh(2 m) = 0.9575, and no sweep is free of flips, so every run takes
+    the default 200 sweeps."""
+    flipped = hp.capacity_scan(jax.random.key(1), 2, {50: np.array([2])}, 8, 1.0)[50]
+    np.testing.assert_array_equal(flipped.overlap, -1.0)
+    hot = hp.capacity_scan(jax.random.key(2), 2, {400: np.array([1])}, 16, 0.05, temperature=0.5)[400]
+    m = 0.9575
+    assert abs(hot.overlap.mean() - m) < 0.015, hot.overlap.mean()
+    np.testing.assert_array_equal(hot.sweeps, 200)
+    assert not hot.converged.any()
+
+
+def test_capacity_scan_groups_and_chunks_as_documented():
+    """Sizes share one call while trials x loads x K_max x N_max stays at or below pad_below
+    (here exactly 64 x 200 x 100), and a chunk holds max_bytes // (loads x K_pad x N_pad x 3)
+    trials: the same grouping and chunking give the same bits, another gives others."""
+    loads = {60: np.array([2, 120]), 100: np.array([3, 200])}
+
+    def run(**kw):
+        out = hp.capacity_scan(jax.random.key(12), 2, loads, 16, 0.1, **kw)
+        return np.concatenate([out[60].overlap, out[100].overlap])
+
+    together, apart = run(pad_below=1e12), run(pad_below=0.0)
+    assert not np.array_equal(together, apart)
+    np.testing.assert_array_equal(run(pad_below=64 * 200 * 100), together)
+    np.testing.assert_array_equal(run(pad_below=64 * 200 * 100 - 1), apart)
+    per_trial = 2 * 200 * 100 * 3  # the size 100 alone: its two loads padded to K = 200
+    seven = run(pad_below=0.0, max_bytes=7 * per_trial)  # chunks of 7, 7 and 2 trials
+    assert seven.shape == (4, 16)
+    np.testing.assert_array_equal(run(pad_below=0.0, max_bytes=8 * per_trial - 1), seven)
+    assert not np.array_equal(run(pad_below=0.0, max_bytes=8 * per_trial), seven)
+
+
+def test_capacity_records_and_their_edges(tmp_path):
+    import dataclasses
+
+    r = hp.LoadScan(np.array([2, 5]), np.ones((2, 3)), np.array([[1, 2, 3], [3, 5, 6]]), None)
+    text = hp.summarize({80: r})
+    assert text.splitlines() == [
+        "6 networks",
+        "  N =    80: K = 2..5; sweeps to a fixed point: median 3, max 6",
+    ]
+    r = r._replace(converged=np.array([[True, True, False], [True, True, True]]))
+    assert hp.summarize({80: r}).endswith("max 6; stopped without one: 16.7%")
+    with pytest.raises(ValueError, match=r"scans must be a dict \{P: \{N: LoadScan\}\}, got dict"):
+        hp.save_scans(tmp_path / "x.npz", {2: {100: "not a scan"}}, {})
+    assert hp.CapacityExperiment(flip=0.0, sweeps=1).flip == 0.0
+    with pytest.raises(ValueError, match=r"flip must lie in \[0, 0.5\), got 0.5"):
+        hp.CapacityExperiment(flip=0.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hp.CAPACITY.flip = 0.1
+
+
+# Surviving mutants of emergence.hopfield.capacity judged equivalent (make mutants):
+# - `fold_in(key, 0 / 1 / 2)` for the patterns, the corruption and the dynamics made 1 / 2 / 3:
+#   other streams. Two of the three then share a key with another draw (patterns and
+#   corruption, or corruption and the dynamics' split); they draw different things (bits, a
+#   permutation, a split) from it, and no test can tell that from independence.
+# - the defaults `max_bytes = 2e9` and `pad_below = 2e8` made 2e9 + 1 and 2e8 + 1: they only
+#   move the integer boundaries of chunking and grouping by one unit of work (the boundaries
+#   themselves are tested above).

@@ -227,3 +227,36 @@ def test_ten_draws_are_enough_for_a_check():
 # Surviving mutants of emergence.adequacy judged equivalent (make mutants):
 # - observed_sites' `seed(model, 0)` made 1: the observed values do not depend on the seed.
 # - `reshape(n, -1)` made `reshape(n, -2)`: NumPy takes any negative size as the unknown one.
+
+
+def test_a_vector_observation_is_replicated_with_its_own_shape():
+    """A multivariate site observed n times (obs (n, 2) against a distribution of batch shape ()
+    and event shape (2,)): the replicas are n draws of 2, not n x 2 draws of 2."""
+
+    def model(Y):
+        mu = numpyro.sample("mu", dist.Normal(0.0, 1.0).expand([2]).to_event(1))
+        numpyro.sample("Y", dist.MultivariateNormal(mu, 0.3 * np.eye(2)), obs=Y)
+
+    Y = np.random.default_rng(0).normal(size=(7, 2))
+    h = adequacy.unobserve()
+    tr = handlers.trace(handlers.seed(h(model), 0)).get_trace(Y)
+    assert np.shape(tr["Y"]["value"]) == (7, 2)
+
+
+def test_split_sites_form_no_pooled_total_and_the_default_draws_are_400():
+    rng = np.random.default_rng(5)
+    y1, y2 = rng.poisson(3.0, 40), rng.poisson(3.0, 30)
+    post = exact_posterior(rng, y1, y2, 800)
+    a = adequacy.deviance_check(jax.random.key(0), poisson_model, post, y1, y2)
+    assert a.n_draws == 400
+    labels = np.repeat(["early", "late"], 20)
+    split = adequacy.deviance_check(
+        jax.random.key(0), poisson_model, post, y1, y2, n_draws=20, by={"y1": labels}
+    )
+    assert set(split.p_values) == {
+        "early",
+        "early: worst observation",
+        "late",
+        "late: worst observation",
+        "y2",
+    }

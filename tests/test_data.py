@@ -93,3 +93,34 @@ def test_erasure_experiment():
     assert (e.barrier, e.tilt, e.dt) == (8.0, 3.0, 0.004)
     with pytest.raises(ValueError, match="dt must be a finite number > 0, got 0"):
         langevin.ErasureExperiment(dt=0)
+
+
+def test_describe_wraps_at_exactly_100_columns_and_never_inside_an_option():
+    base = {"date": "d", "device": "cpu"}
+    # "  " + 97 letters + " b" is 101 columns: one too many
+    lines = data.describe({**base, "command": "a" * 97 + " b"}).splitlines()
+    assert lines[1:] == ["  " + "a" * 97, "      b"]
+    lines = data.describe({**base, "command": "a" * 98}).splitlines()
+    assert lines[1:] == ["  " + "a" * 98]  # exactly 100 columns fit
+    lines = data.describe({**base, "command": "a" * 80 + " --alpha-beta-gamma-delta"}).splitlines()
+    assert lines[2].strip() == "--alpha-beta-gamma-delta"
+
+
+def test_data_dir_needs_both_the_book_and_its_data_folder(tmp_path, monkeypatch):
+    """A folder with _toc.yml but no data/ is not the book's checkout: the search goes on (to
+    the library's own checkout)."""
+    monkeypatch.delenv("EMERGENCE_DATA", raising=False)
+    (tmp_path / "_toc.yml").write_text("root: intro\n")
+    monkeypatch.chdir(tmp_path)
+    found = data.data_dir()
+    assert found != tmp_path / "data"
+    assert found is None or ((found.parent / "_toc.yml").is_file() and found.is_dir())
+
+
+def test_shipped_files_never_unpickle(tmp_path, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setenv("EMERGENCE_DATA", str(tmp_path))
+    _ship(tmp_path, "pickled.npz", PROV, x=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        data.load("pickled.npz")

@@ -31,7 +31,7 @@ def _run(env):
 
 
 def test_second_process_loads_compiled_programs_from_the_cache(tmp_path):
-    cache = tmp_path / "jax-cache"
+    cache = tmp_path / "not" / "yet" / "jax-cache"  # made with its parents
     first = _run({"EMERGENCE_JAX_CACHE": str(cache)})
     assert f"cache dir: {cache}" in first
     assert any(cache.iterdir()), "nothing was written to the cache"
@@ -52,6 +52,9 @@ def test_default_directory(monkeypatch, tmp_path):
     monkeypatch.delenv("EMERGENCE_JAX_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert runtime.compilation_cache_dir() == tmp_path / "emergence" / "jax"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert runtime.compilation_cache_dir() == tmp_path / "home" / ".cache" / "emergence" / "jax"
     monkeypatch.setenv("EMERGENCE_JAX_CACHE", "~/somewhere")
     assert runtime.compilation_cache_dir() == Path.home() / "somewhere"
     monkeypatch.setenv("EMERGENCE_JAX_CACHE", "OFF")
@@ -66,3 +69,11 @@ def test_a_directory_configured_for_jax_itself_is_kept(tmp_path):
         }
     )
     assert f"cache dir: {tmp_path / 'mine'}" in out
+
+
+# Surviving mutants of emergence.runtime judged equivalent (make mutants):
+# - `jax_persistent_cache_min_entry_size_bytes` 0 made 1: no compiled entry is smaller than a
+#   byte, so either caches everything.
+# - the cache's cap `MAX_BYTES = 2 * 1024**3` with a factor made 3, 1025 or a power made 4: a
+#   design constant (how much disk the cache may take), not a computed result; no test of a
+#   size that large can run here.

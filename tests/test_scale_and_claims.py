@@ -186,3 +186,77 @@ def test_a_notebook_keeps_the_ledger_record_among_its_outputs(monkeypatch):
     monkeypatch.setattr(IPython.display, "display", lambda obj, raw: shown.append((obj, raw)))
     claims._show_ledger_record(v)
     assert shown == [({"text/html": v.ledger_html(), "text/plain": ""}, True)]
+
+
+INTERVAL = claims.Claim(chapter="c/h", paper="P", quantity="q", value=0.5, interval=(0.25, 0.75))
+
+
+@pytest.mark.parametrize(
+    "samples, verdict",
+    [
+        (np.linspace(0.25, 0.75, 101), "reproduced"),  # the HDI is the region, ends included
+        (np.linspace(0.2, 0.5, 101), "inconclusive"),  # one end outside
+        (np.linspace(0.5, 0.8, 101), "inconclusive"),
+        (np.linspace(0.0, 0.25, 101), "inconclusive"),  # touching the region is not outside it
+        (np.linspace(0.75, 1.0, 101), "inconclusive"),
+        (np.linspace(0.0, 0.2, 101), "not reproduced"),
+    ],
+)
+def test_the_verdict_rule_at_the_regions_ends(samples, verdict):
+    assert claims.assess(INTERVAL, samples, hdi_prob=0.999).verdict == verdict
+
+
+def test_a_verdicts_numbers_and_its_text():
+    x = np.r_[np.full(50, 0.25), np.full(30, 0.75), np.full(20, 0.9)]  # 100 samples: enough
+    v = claims.assess(INTERVAL, x)
+    assert v.n_samples == 100 and v.hdi_prob == 0.94
+    assert v.prob_in_region == 0.8  # samples on either end of the region count as inside
+    assert v.sd == pytest.approx(np.std(x, ddof=1), rel=1e-12)
+    with pytest.raises(ValueError, match="need at least 100 posterior samples, got 99"):
+        claims.assess(INTERVAL, x[:99])
+    # the shortest interval holding half the samples, by hand
+    assert claims.hdi(np.array([0, 1, 2, 3, 10, 11, 12, 13, 14, 15.0]), 0.5) == (10.0, 14.0)
+    y = np.random.default_rng(1).normal(0.4, 0.1, 1000)
+    assert claims.hdi(y) == claims.hdi(y, 0.94)
+    v = claims.assess(INTERVAL, y)
+    text = str(v)
+    assert f"94% HDI [{v.hdi[0]:.4g}, {v.hdi[1]:.4g}]" in text and "why:" not in text
+    page = v._repr_html_()
+    assert f"94% HDI [{v.hdi[0]:.4g}, {v.hdi[1]:.4g}]" in page and "<em>" not in page
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.verdict = "reproduced"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        INTERVAL.value = 0.6
+    noted = dataclasses.replace(v, claim=dataclasses.replace(INTERVAL, note="a note"), reason="r")
+    assert "<em>a note</em>" in noted._repr_html_() and "  why: r\n" in str(noted)
+    with pytest.raises(ValueError, match="tolerance must be > 0, got 0"):
+        claims.Claim(chapter="c", paper="p", quantity="q", value=0.5, tolerance=0)
+
+
+def test_model_lines_list_every_check_then_the_calibration():
+    v = claims._model_evidence(
+        claims.assess(CLAIM, np.random.default_rng(0).normal(0.5, 0.01, 400)),
+        (FITS, MISFIT),
+        {"calibrated": True, "line": "300 simulated data sets: calibrated"},  # the two keys suffice
+    )
+    assert v.model_lines() == [
+        "test model: adequate (smallest posterior predictive p-value 0.400, for group; fails "
+        "below 0.005)",
+        "test model: NOT adequate (smallest posterior predictive p-value 0.001, for group; fails "
+        "below 0.005)",
+        "calibration: 300 simulated data sets: calibrated",
+    ]
+
+
+def test_a_record_goes_into_a_new_folder_as_indented_json(tmp_path):
+    v = claims.assess(CLAIM, np.random.default_rng(0).normal(0.5, 0.01, 400))
+    path = claims.record(v, tmp_path / "new" / "ledger")
+    assert path.read_text().startswith('{\n  "claim": {\n    "chapter"')
+
+
+def test_decide_takes_the_regions_ends_as_inside(tmp_path):
+    for x in (0.25, 0.75):
+        v = claims.decide(INTERVAL, x, "reproduced", tmp_path, adequacy=FITS)
+        assert (v.sd, v.hdi, v.hdi_prob, v.prob_in_region, v.n_samples) == (0.0, (x, x), 1.0, 1.0, 0)

@@ -687,6 +687,8 @@ def test_path_statistics_validate_their_arguments():
     for bad in (-1.0, np.inf, 0.0):
         with pytest.raises(ValueError, match="t_max must be a finite time > 0"):
             markov.path_statistics(paths, 3, bad)
+    dwell, _ = markov.path_statistics(paths, 3, 0.5)  # a duration below 1 is valid
+    assert float(jnp.sum(dwell)) == pytest.approx(2 * 0.5, rel=1e-6)
 
 
 def test_jump_count_deviance_is_minus_twice_the_poisson_log_likelihood():
@@ -793,7 +795,8 @@ def test_ratchet_parameters_are_frozen():
 
 
 # Surviving mutants of emergence.markov judged equivalent (make mutants):
-# - `Q.shape[0]` made `Q.shape[1]` (stationary, cycle_affinity, gillespie, gillespie_stationary)
+# - `Q.shape[0]` made `Q.shape[1]` (check_generator's size test, stationary, cycle_affinity,
+#   gillespie, gillespie_stationary)
 #   and `counts.shape[0]` made `[1]` (jump_count_deviance): the matrices are square, checked.
 # - `S = P.shape[0]` made `P.shape[1]` in hmm_log_likelihood: a square P passes either way, and
 #   a non-square one fails the shape check either way.
@@ -804,7 +807,11 @@ def test_ratchet_parameters_are_frozen():
 #   a one-way pair, which has already returned infinity.
 # - placeholders inside a `where` that masks them (`np.where(both, fwd, 1.0)`, the unseen
 #   links' `1.0` in path_log_likelihood, the non-links' `mu_safe` 1.0 in jump_count_deviance,
-#   the absorbing state's rate 1.0 in the Gillespie step): never read.
+#   the absorbing state's rate 1.0 in the Gillespie step, and that step's inner `rate > 0` made
+#   `>=`, which only turns the placeholder into a division by zero that the outer `where`
+#   discards): never read.
+# - the Gillespie step's `uk[1]` made `uk[2]`: JAX clamps an index past the end of the two
+#   uniforms to the last, `uk[1]` itself.
 # - `b[-1] = 1.0` made 2.0 in stationary: the solution is scaled, and then normalized.
 # - `pi / pi.sum()` made `pi * pi.sum()`: the least-squares pi already sums to 1 (to rounding);
 #   the normalization only guards the clip of rounding negatives.

@@ -803,10 +803,14 @@ def test_ratchet_parameters_are_frozen():
 # - `Q - diag(diag(Q))` made `Q + diag(diag(Q))` in probability_currents and
 #   entropy_production: only the diagonal changes; it cancels in J = F - F^T, and in the
 #   entropy production a negative diagonal flux is neither a forward nor a reverse jump.
-# - `both = (fwd > 0) & (rev > 0)` made `fwd >= 0`: a pair with fwd = 0 < rev is the reverse of
-#   a one-way pair, which has already returned infinity.
+# - `both = (fwd > 0) & (rev > 0)` made `fwd >= 0` or `rev >= 0`: a pair with one flux zero and
+#   the other positive is (or is the reverse of) a one-way pair, which has already returned
+#   infinity, and the diagonal's fluxes are zero both ways.
+# - the inverse-CDF comparison `cum[x] <= u * rate` made `<`: equal only on a set of measure
+#   zero of the uniform u.
 # - placeholders inside a `where` that masks them (`np.where(both, fwd, 1.0)`, the unseen
-#   links' `1.0` in path_log_likelihood, the non-links' `mu_safe` 1.0 in jump_count_deviance,
+#   links' `1.0` in path_log_likelihood, the non-links' `mu_safe` 1.0 and the diagonal's
+#   `where(off, Q, 0.0)` made 1.0 in jump_count_deviance (the diagonal is no link),
 #   the absorbing state's rate 1.0 in the Gillespie step, and that step's inner `rate > 0` made
 #   `>=`, which only turns the placeholder into a division by zero that the outer `where`
 #   discards): never read.
@@ -825,3 +829,37 @@ def test_ratchet_parameters_are_frozen():
 #   3/4 size `>= need` in jump_buffer made `>` (need = 1.2 m + 10 sqrt(m) + 20 equals
 #   3 x 2^(k - 2) only at isolated values of the expected jump count m).
 # - `zip(*links, strict=True)` made `strict=False`: links are pairs.
+
+
+def test_slow_rates_and_absorbing_states():
+    """Exit rates below 1 still jump; a state with no exit (absorbing) is entered once and
+    never left."""
+    Q = markov.generator([[0, 0.3], [0.7, 0]])
+    paths = markov.gillespie_stationary(jax.random.key(8), Q, 2000, 30.0)
+    occ, _ = _per_trajectory_statistics(paths, 30.0, 2)
+    se = occ.std(axis=0) / np.sqrt(2000)
+    np.testing.assert_array_less(np.abs(occ.mean(axis=0) - [0.7, 0.3]), 5 * se)
+    absorbing = markov.check_generator([[-0.6, 0.6], [0.0, 0.0]])
+    p = markov.gillespie(jax.random.key(9), absorbing, jnp.zeros(500, jnp.int32), 20.0, 16)
+    assert bool(p.complete.all())
+    n = np.asarray(p.n_jumps)
+    assert set(np.unique(n)) <= {0, 1} and n.mean() == pytest.approx(1 - np.exp(-0.6 * 20), abs=0.01)
+    np.testing.assert_array_equal(np.asarray(p.states)[n == 1, -1], 1)
+
+
+@pytest.mark.parametrize("bad", [2.5, True])
+def test_counts_that_are_not_integers_are_refused(bad):
+    Q = markov.generator(RATES)
+    with pytest.raises(ValueError, match="max_jumps must be an integer >= 1"):
+        markov.gillespie(jax.random.key(0), Q, jnp.array([0], jnp.int32), 1.0, bad)
+    with pytest.raises(ValueError, match="n_paths must be an integer >= 1"):
+        markov.gillespie_stationary(jax.random.key(0), Q, bad, 1.0)
+    with pytest.raises(ValueError, match="n_readings must be an integer >= 1"):
+        markov.sample_hmm(jax.random.key(0), np.eye(2), np.eye(2), [0.5, 0.5], 3, bad)
+    with pytest.raises(ValueError, match="n_draws must be an integer >= 100"):
+        markov.detailed_balance_test(np.ones(2), np.ones((2, 2)), n_draws=150.5 if bad == 2.5 else bad)
+
+
+def test_two_visited_states_without_a_jump_are_nothing_to_test():
+    with pytest.raises(ValueError, match="the paths visit 2 state"):
+        markov.detailed_balance_test(np.array([1.0, 2.0]), np.zeros((2, 2)))

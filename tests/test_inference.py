@@ -143,6 +143,8 @@ def test_run_nuts_refuses_unconverged_chains_and_bad_sizes():
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=10, num_chains=2)
     with pytest.raises(ValueError, match="num_samples must be an integer >= 1, got 0"):
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=20, num_samples=0, num_chains=2)
+    with pytest.raises(ValueError, match="num_warmup must be an integer >= 1, got 2.5"):
+        run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=2.5, num_samples=9, num_chains=2)
     with pytest.raises(NotConverged):  # one warm-up step is valid (and far too few)
         run_nuts(jax.random.key(0), NUTS(_normal_model), y, num_warmup=1, num_samples=10, num_chains=2)
 
@@ -191,8 +193,10 @@ def test_thresholds_scale_with_the_chains_and_are_reported(capsys):
     for t in range(1, 1000):
         x[:, t] = 0.9 * x[:, t - 1] + rng.normal(size=4)
     idata = az.from_dict(posterior={"x": x})
-    with pytest.raises(NotConverged, match="ESS >= 400"):
+    with pytest.raises(NotConverged, match=r"need r_hat <= 1.01, ESS >= 400\)"):
         converged_summary(idata)
+    with pytest.raises(ValueError, match="min_ess_per_chain must be > 0, got 0"):
+        converged_summary(idata, min_ess_per_chain=0)
     # (R-hat loosened here: chains this short and correlated reach about 1.02)
     s = converged_summary(idata, min_ess_per_chain=20, r_hat_max=1.05)
     assert 80 < s.loc["x", "ess_bulk"] < 400
@@ -244,6 +248,8 @@ def test_a_fit_shows_its_first_twelve_rows_and_folds_the_rest():
 #   only by accident; the threshold itself is tested from both sides above.
 # - `n mu + sigma sqrt(n) z` made `n mu - sigma sqrt(n) z` in sample_normal_moments: z is a
 #   standard normal, symmetric; the sum has the same distribution.
+# - the mask `n > 1` of the spread made `n >= 1`: at n = 1 the Gamma's shape is 5e-13, whose
+#   draws are 0 in floating point (all of 100,000 in a check), the spread the mask sets.
 # - the floor `max(n - 1, 1e-12)` of the chi-square's shape made `1 + 1e-12`: it only keeps the
 #   Gamma's shape positive where n = 1, whose spread is then set to 0; at n = 2 it moves the
 #   shape by 1e-12.

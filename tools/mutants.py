@@ -126,7 +126,9 @@ def make_lane(n: int, rev: str | None = None) -> Path:
     return lane
 
 
-def test_command(lane: Path, tests: list[str], timeout: float | None = None) -> str:
+def test_command(
+    lane: Path, tests: list[str], timeout: float | None = None, trace_every_test: bool = False
+) -> str:
     """The shell command that runs ``tests`` in ``lane``; with ``timeout``, under coreutils'
     ``timeout``, so that a mutant's tests end even if this driver is killed (Cosmic Ray's own
     timeout lives in the driver)."""
@@ -135,6 +137,8 @@ def test_command(lane: Path, tests: list[str], timeout: float | None = None) -> 
         "EMERGENCE_JAX_CACHE": str(JAX_CACHE),
         "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
     }
+    if trace_every_test:
+        env["EMERGENCE_TRACE_EVERY_TEST"] = "1"
     pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     inner = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " exec " + shlex.join(pytest)
     limit = ["timeout", "-k", "10", str(round(timeout + 5))] if timeout else []
@@ -194,17 +198,24 @@ def init_session(name: str, path: Path | None = None, rev: str | None = None) ->
     return counts
 
 
-def baseline(lane: Path, name: str) -> tuple[float, set[int]]:
-    """Run the unmutated tests once under coverage (they must pass).
+def baseline(lane: Path, name: str) -> tuple[float, set[int], dict]:
+    """Run the unmutated tests once under coverage (they must pass), each test's coverage
+    recorded apart (coverage's ``test_function`` contexts) and JAX's caches cleared before each
+    test (``tests/conftest.py``), so that lines run only while tracing count for every test.
 
-    Returns their time (it sets the mutants' timeout) and the module's statements they never run:
-    a mutant there survives without being run.
+    Returns their time (it sets the mutants' timeout), the module's statements they never run
+    (a mutant there survives without being run), and for each statement the tests that run it
+    (``None`` for a statement run at import, e.g. a default argument: every test depends on it).
     """
+    from coverage import CoverageData
+
     rel, tests = MODULES[name]
     data = OUT / f"{name}.coverage"
-    cmd = test_command(lane, tests).replace(
+    rc = OUT / "coverage.rc"
+    rc.write_text("[run]\ndynamic_context = test_function\n")
+    cmd = test_command(lane, tests, trace_every_test=True).replace(
         f" exec {shlex.quote(sys.executable)} -m pytest",
-        f" exec {shlex.quote(sys.executable)} -m coverage run --data-file={data} "
+        f" exec {shlex.quote(sys.executable)} -m coverage run --rcfile={rc} --data-file={data} "
         f"--include={lane / 'lib/emergence' / rel} -m pytest",
     )
     start = time.perf_counter()
@@ -221,7 +232,29 @@ def baseline(lane: Path, name: str) -> tuple[float, set[int]]:
         cwd=lane,
     )
     (info,) = json.loads(report.read_text())["files"].values()
-    return took, set(info["missing_lines"])
+    cov = CoverageData(basename=str(data))
+    cov.read()
+    (measured,) = cov.measured_files()
+    files = {Path(t).stem: t for t in tests}
+    by_line: dict = {}
+    for line, contexts in cov.contexts_by_lineno(measured).items():
+        if "" in contexts:  # run at import (or outside any test): every test depends on it
+            by_line[line] = None
+            continue
+        ids = set()
+        for c in contexts:  # "test_module.test_function" or "test_module.Class.test_method"
+            module, *rest = c.split(".")
+            ids.add("::".join([files[module], *rest]))
+        by_line[line] = sorted(ids)
+    return took, set(info["missing_lines"]), by_line
+
+
+def tests_for(item, by_line: dict, tests: list[str]) -> list[str]:
+    """The tests to run against a mutant: those that run its line, or all of the module's test
+    files when the line runs at import or coverage does not name it (a statement's
+    continuation line)."""
+    chosen = by_line.get(item.mutations[0].start_pos[0])
+    return list(tests) if chosen is None else chosen
 
 
 def _keys(items, text: str) -> dict:
@@ -265,7 +298,7 @@ def run(
     _, mutate_and_test, WorkDB, use_db, MutationSpec, TestOutcome, _, _ = _cr()
     OUT.mkdir(parents=True, exist_ok=True)
     lanes = [make_lane(n, rev) for n in range(jobs)]
-    queue: list[tuple[str, object, float]] = []
+    queue: list[tuple[str, object, float, list[str]]] = []
     for name in names:
         if fresh or not session_path(name).exists():
             print(f"{name}: {init_session(name, rev=rev)}", flush=True)
@@ -292,7 +325,7 @@ def run(
             print(f"{name}: {len(carried)} mutants killed in the earlier run, not run again")
         if not pending:
             continue
-        took, missing = baseline(lanes[0], name)
+        took, missing, by_line = baseline(lanes[0], name)
         timeout = 3 * took + 30
         uncovered = [i for i in pending if i.mutations[0].start_pos[0] in missing]
         _record(name, uncovered, TestOutcome.SURVIVED, NOT_COVERED)
@@ -302,7 +335,7 @@ def run(
             f" (survivors); tests take {took:.1f} s unmutated (under coverage)",
             flush=True,
         )
-        queue += [(name, item, timeout) for item in pending]
+        queue += [(name, item, timeout, tests_for(item, by_line, MODULES[name][1])) for item in pending]
 
     lock = threading.Lock()
     done = [0]
@@ -313,7 +346,7 @@ def run(
             with lock:
                 if not queue:
                     return
-                name, item, timeout = queue.pop(0)
+                name, item, timeout, tests = queue.pop(0)
             (m,) = item.mutations
             spec = MutationSpec(
                 module_path=lane / m.module_path,
@@ -322,7 +355,7 @@ def run(
                 start_pos=m.start_pos,
                 end_pos=m.end_pos,
             )
-            command = test_command(lane, MODULES[name][1], timeout)
+            command = test_command(lane, tests, timeout)
             result = mutate_and_test([spec], command, timeout)
             with lock:
                 with use_db(str(session_path(name)), WorkDB.Mode.open) as db:

@@ -208,8 +208,10 @@ def test_an_adequacy_record_is_frozen_and_its_edges_hold():
     assert not adequacy.Adequacy("m", {"a": 0.0049, "b": 0.5}).adequate
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.model = "other"
-    with pytest.raises(ValueError, match=r"threshold must lie in \(0, 1\), got 0"):
-        adequacy.Adequacy("m", {"a": 0.5}, threshold=0)
+    for bad in (0, 1):
+        with pytest.raises(ValueError, match=rf"threshold must lie in \(0, 1\), got {bad}"):
+            adequacy.Adequacy("m", {"a": 0.5}, threshold=bad)
+    assert "<td>a</td><td>0.005</td><td>ok</td>" in a._repr_html_()  # at the cut: passes
     page = adequacy.Adequacy("rate model", {"y1": 0.3, "y2": 0.001})._repr_html_()
     assert "Model NOT adequate: rate model" in page
     assert "<td>y1</td><td>0.300</td><td>ok</td>" in page

@@ -270,3 +270,75 @@ def test_expect_holds_the_prose_to_the_run():
     bad = {**good, "calibrated": False, "line": "NOT calibrated for mu"}
     with pytest.raises(calibration.CalibrationMismatch, match="is calibrated, but its run says: NOT"):
         calibration.expect(bad, True)
+
+
+def test_coverage_interval_is_clopper_pearson():
+    from scipy import stats
+
+    for k, n, prob in ((7, 20, 0.95), (1, 30, 0.99), (55, 60, 0.9)):
+        ref = stats.binomtest(k, n).proportion_ci(prob, method="exact")
+        np.testing.assert_allclose(
+            calibration.coverage_interval(k, n, prob), (ref.low, ref.high), rtol=1e-9
+        )
+    assert (
+        calibration.coverage_interval(0, 10)[0] == 0.0
+        and calibration.coverage_interval(10, 10)[1] == 1.0
+    )
+
+
+def test_uniformity_bins_and_the_family_wise_level():
+    """About one bin per five data sets (at least 2, at most 20), each expected in proportion to
+    the rank values it holds; check() tests each of its 2 x (parameters) tests at
+    false_alarm / (2 x parameters)."""
+    from scipy import stats
+
+    rng = np.random.default_rng(8)
+    for n, n_bins in ((12, 2), (50, 10), (400, 20)):
+        ranks = rng.integers(0, 100, n)  # n_draws = 99: a hundred rank values
+        which = (np.arange(100) * n_bins) // 100
+        counts = np.bincount(which[ranks], minlength=n_bins)
+        width = np.bincount(which, minlength=n_bins)
+        exact = stats.chisquare(counts, n * width / 100).pvalue
+        assert calibration.uniformity_pvalue(ranks, 99) == pytest.approx(exact, rel=1e-12), n
+    cal = calibration.run(jax.random.key(1), _prior, _simulate, _conjugate_fit(SIGMA), 120, 49)
+    k = int(calibration.covered_by_rank(cal.ranks, 49, cal.levels)[:, 0, 2].sum())
+    got = calibration.check(cal, false_alarm=0.1)["mu"]["coverage"][0.94]
+    assert got == (k / 120, *calibration.coverage_interval(k, 120, 1 - 0.1 / 2))
+    for bad in (0.0, 1.0):
+        with pytest.raises(ValueError, match=r"false_alarm must lie in \(0, 1\)"):
+            calibration.check(cal, false_alarm=bad)
+    # a run recorded at four levels: the summary shows the first three
+    four = calibration.run(
+        jax.random.key(1),
+        _prior,
+        _simulate,
+        _conjugate_fit(SIGMA),
+        20,
+        49,
+        levels=(0.5, 0.8, 0.94, 0.99),
+    )
+    assert "coverage at 50%, 80%, 94% (calibrated" in calibration.summary(four)
+
+
+def test_the_ecdf_panels_plot_fractional_ranks(monkeypatch):
+    import arviz as az
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    seen = []
+    monkeypatch.setattr(az, "plot_ecdf", lambda u, **kw: seen.append((np.asarray(u), kw)))
+    cal = calibration.run(jax.random.key(1), _prior, _simulate, _conjugate_fit(SIGMA), 20, 49)
+    calibration.plot(cal)
+    plt.close("all")
+    ((u, kw),) = seen
+    np.testing.assert_allclose(u, (cal.ranks[:, 0] + 0.5) / 50)  # the middle of each rank's bin
+    assert kw["difference"] is True and kw["confidence_bands"] is True
+
+
+# Surviving mutants of emergence.calibration judged equivalent (make mutants):
+# - the panels' sizes (3.2 and 3.1 inches, the 12-inch cap) and the title's font size 10 in
+#   plot and show: design constants of the figure, not results.
+# - `p > each` made `p >= each` in check: a chi-square p-value equals the per-test level only
+#   by accident.

@@ -516,6 +516,9 @@ def test_capacity_scan_groups_and_chunks_as_documented():
 
     together, apart = run(pad_below=1e12), run(pad_below=0.0)
     assert not np.array_equal(together, apart)
+    # apart, the larger size runs first and alone, as it does when it is the only size
+    alone = hp.capacity_scan(jax.random.key(12), 2, {100: loads[100]}, 16, 0.1)[100].overlap
+    np.testing.assert_array_equal(apart[2:], alone)
     np.testing.assert_array_equal(run(pad_below=64 * 200 * 100), together)
     np.testing.assert_array_equal(run(pad_below=64 * 200 * 100 - 1), apart)
     per_trial = 2 * 200 * 100 * 3  # the size 100 alone: its two loads padded to K = 200
@@ -523,6 +526,14 @@ def test_capacity_scan_groups_and_chunks_as_documented():
     assert seven.shape == (4, 16)
     np.testing.assert_array_equal(run(pad_below=0.0, max_bytes=8 * per_trial - 1), seven)
     assert not np.array_equal(run(pad_below=0.0, max_bytes=8 * per_trial), seven)
+    # too little memory for one trial: chunks of one trial, as with room for exactly one (for
+    # the size 100; the size 60 needs less)
+    np.testing.assert_array_equal(
+        run(pad_below=0.0, max_bytes=1)[2:], run(pad_below=0.0, max_bytes=per_trial)[2:]
+    )
+    assert not np.array_equal(
+        run(pad_below=0.0, max_bytes=1)[2:], run(pad_below=0.0, max_bytes=2 * per_trial)[2:]
+    )
 
 
 def test_capacity_records_and_their_edges(tmp_path):
@@ -543,6 +554,10 @@ def test_capacity_records_and_their_edges(tmp_path):
         hp.CapacityExperiment(flip=0.5)
     with pytest.raises(dataclasses.FrozenInstanceError):
         hp.CAPACITY.flip = 0.1
+    with pytest.raises(ValueError, match="sweeps must be an integer >= 1, got 2.5"):
+        hp.CapacityExperiment(sweeps=2.5)
+    # a network as small as the order of its couplings is valid
+    assert hp.capacity_scan(jax.random.key(0), 3, {3: np.array([1])}, 2, 0.0)[3].overlap.shape == (1, 2)
 
 
 # Surviving mutants of emergence.hopfield.capacity judged equivalent (make mutants):
@@ -553,3 +568,4 @@ def test_capacity_records_and_their_edges(tmp_path):
 # - the defaults `max_bytes = 2e9` and `pad_below = 2e8` made 2e9 + 1 and 2e8 + 1: they only
 #   move the integer boundaries of chunking and grouping by one unit of work (the boundaries
 #   themselves are tested above).
+# - the chunk's `max_bytes // per_trial` made `/`: int() of a positive quotient is its floor.

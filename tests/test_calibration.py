@@ -236,7 +236,7 @@ def test_show_prints_plots_and_returns_the_status(tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("EMERGENCE_DATA", str(tmp_path))
     args = (_vector_prior, _vector_sim, _vector_fit)
     cal = calibration.run(jax.random.key(4), *args, 30, 49, params=["mu", "v"])
-    _ship(tmp_path, cal, max_rhat=np.array([1.002, 1.03, 1.0]), divergences=np.array([0, 2, 0]))
+    _ship(tmp_path, cal, max_rhat=np.array([1.01, 1.03, 1.0]), divergences=np.array([0, 1, 0]))
     monkeypatch.setattr(plt, "show", lambda: None)
     st = calibration.show("toy_ci.npz", params=["mu", "v[1]"], labels={"mu": r"$\mu$"}, title="Toy")
     out = capsys.readouterr().out
@@ -247,6 +247,7 @@ def test_show_prints_plots_and_returns_the_status(tmp_path, monkeypatch, capsys)
     fig = plt.gcf()
     axes = fig.axes
     assert len(axes) == 2 and axes[0].get_title() == r"$\mu$" and axes[1].get_title() == "v[1]"
+    assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])  # one scale for the panels
     assert fig._suptitle.get_text().startswith("Toy\n30 simulated data sets")
     assert axes[0].get_ylabel() == "ECDF − uniform"
     plt.close("all")
@@ -256,6 +257,7 @@ def test_show_prints_plots_and_returns_the_status(tmp_path, monkeypatch, capsys)
     assert "no shipped calibration run (data/calibration/absent.npz)" in capsys.readouterr().out
     panels = calibration.plot(cal)
     assert len(panels) == 3 and panels[2].get_title() == "v[1]"
+    assert len(panels[0].figure.axes) == 3  # one row of panels, nothing else
     plt.close("all")
 
 
@@ -335,6 +337,10 @@ def test_the_ecdf_panels_plot_fractional_ranks(monkeypatch):
     ((u, kw),) = seen
     np.testing.assert_allclose(u, (cal.ranks[:, 0] + 0.5) / 50)  # the middle of each rank's bin
     assert kw["difference"] is True and kw["confidence_bands"] is True
+    np.testing.assert_array_equal(kw["eval_points"], np.linspace(0, 1, 101))
+    np.testing.assert_allclose(
+        kw["cdf"](np.array([0.0, 0.3, 1.0])), [0.0, 0.3, 1.0]
+    )  # uniform on [0, 1]
 
 
 # Surviving mutants of emergence.calibration judged equivalent (make mutants):
@@ -342,3 +348,4 @@ def test_the_ecdf_panels_plot_fractional_ranks(monkeypatch):
 #   plot and show: design constants of the figure, not results.
 # - `p > each` made `p >= each` in check: a chi-square p-value equals the per-test level only
 #   by accident.
+# - `zip(axes, names, strict=False)` made `strict=True` in plot: the axes are one per parameter.

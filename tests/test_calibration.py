@@ -319,7 +319,7 @@ def test_uniformity_bins_and_the_family_wise_level():
         49,
         levels=(0.5, 0.8, 0.94, 0.99),
     )
-    assert "coverage at 50%, 80%, 94% (calibrated" in calibration.summary(four)
+    assert "coverage at 50%, 80%, 94% (calibrated: 0.52, 0.80, 0.92)," in calibration.summary(four)
 
 
 def test_the_ecdf_panels_plot_fractional_ranks(monkeypatch):
@@ -349,3 +349,59 @@ def test_the_ecdf_panels_plot_fractional_ranks(monkeypatch):
 # - `p > each` made `p >= each` in check: a chi-square p-value equals the per-test level only
 #   by accident.
 # - `zip(axes, names, strict=False)` made `strict=True` in plot: the axes are one per parameter.
+# - ranks `draws < truth` made `<=`: a posterior draw equals the truth only by accident.
+# - `reshape(..., -1)` made `-2`: NumPy takes any negative size as the unknown one.
+# - join's reference `parts[0]` made `parts[1]`: every part must agree with it, so any part
+#   serves (a single part, which has no parts[1], is tested).
+# - the bins' `n // 5` made `n / 5`: int() of a positive quotient is its floor.
+# - expected_coverage's guard `max(0, ...)` made `max(1, ...)`: L + 1 - 2k is never negative
+#   (k = round((1 - level)(L + 1) / 2) is at most half of the L + 1 rank values for a level
+#   in (0, 1); checked for every L up to 400).
+# - `lo <= expected <= hi` made `<` in check: a Clopper-Pearson end equals the expected
+#   coverage only by accident.
+
+
+def test_more_edges_of_the_calibration_functions():
+    with pytest.raises(ValueError):
+        calibration.rank_and_coverage([0.0], np.zeros((10, 1)), levels=(0.0, 0.5))
+    for bad in (0.0, 1.0):
+        with pytest.raises(ValueError, match=r"level must lie in \(0, 1\)"):
+            calibration.expected_coverage(bad, 10)
+    assert calibration.expected_coverage(0.5, 1) == 1.0  # one draw is valid
+    with pytest.raises(ValueError, match="need at least 10 ranks"):
+        calibration.uniformity_pvalue(np.arange(9), 9)
+    assert 0 <= calibration.uniformity_pvalue(np.arange(10), 9) <= 1  # ten are enough
+    assert calibration.coverage_interval(7, 20) == calibration.coverage_interval(7, 20, 0.95)
+    args = (_vector_prior, _vector_sim, _vector_fit)
+    default = calibration.run(jax.random.key(4), *args, 2, params=["mu"])
+    assert default.n_draws == 100
+    assert calibration.join([default]).ranks.shape == (2, 1)  # one part joins to itself
+    seen = []
+    calibration.run(
+        jax.random.key(4),
+        *args,
+        2,
+        49,
+        params=["mu"],
+        first=3,
+        progress=lambda i, n: seen.append((i, n)),
+    )
+    assert seen == [(1, 2), (2, 2)]  # counted from the run's own first data set
+    # three parameters: each test at false_alarm / 6
+    cal = calibration.run(jax.random.key(4), *args, 40, 49, params=["mu", "v"])
+    k = int(calibration.covered_by_rank(cal.ranks, 49, cal.levels)[:, 1, 2].sum())
+    got = calibration.check(cal, false_alarm=0.12)["v[0]"]["coverage"][0.94]
+    assert got == (k / 40, *calibration.coverage_interval(k, 40, 1 - 0.12 / 6))
+
+
+def test_uniform_ranks_with_no_tails_are_not_calibrated():
+    """Ranks spread evenly except the three values at each end: the chi-square test of
+    uniformity passes them, but the 94% interval covers every truth, and a calibrated inference
+    covers only 94% of them: both tests must pass for the verdict."""
+    ranks = np.tile(np.arange(3, 97), 5)[:, None]  # L = 99: rank values 0..99
+    cal = calibration.Calibration(
+        ("x",), np.zeros((470, 1)), ranks, np.zeros((470, 1, 3), bool), 99, (0.5, 0.8, 0.94)
+    )
+    r = calibration.check(cal)["x"]
+    assert r["p_uniform"] > 0.05 and r["coverage"][0.94][0] == 1.0
+    assert not r["calibrated"]

@@ -569,3 +569,4 @@ def test_capacity_records_and_their_edges(tmp_path):
 #   move the integer boundaries of chunking and grouping by one unit of work (the boundaries
 #   themselves are tested above).
 # - the chunk's `max_bytes // per_trial` made `/`: int() of a positive quotient is its floor.
+# - `zip(*out, strict=True)` made `strict=False`: every chunk returns the same three arrays.

@@ -270,22 +270,8 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     last = args.first + args.datasets - 1
     path = args.out / f"{args.model}_{args.scale}_{args.first}-{last}.npz"
-    save(path, cal, extra, provenance)
+    calibration.save(path, cal, provenance, **extra)
     print(f"wrote {path}")
-
-
-def save(path, cal, extra, provenance):
-    np.savez_compressed(
-        path,
-        names=np.array(cal.names),
-        truths=cal.truths,
-        ranks=cal.ranks,
-        covered=cal.covered,
-        levels=np.array(cal.levels),
-        n_draws=cal.n_draws,
-        **extra,
-        provenance=json.dumps(provenance),
-    )
 
 
 def join_chunks(name, paths, out):
@@ -311,7 +297,7 @@ def join_chunks(name, paths, out):
     }
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}_{prov['scale']}.npz"
-    save(path, cal, {k: np.concatenate(v) for k, v in extra.items()}, prov)
+    calibration.save(path, cal, prov, **{k: np.concatenate(v) for k, v in extra.items()})
     print(f"wrote {path}")
 
 

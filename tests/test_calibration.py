@@ -180,22 +180,10 @@ def test_run_refuses_bad_sizes_and_missing_draws():
 
 
 def _ship(folder, cal, scale="ci", name="toy_ci.npz", **extra):
-    import json
-
     (folder / "calibration").mkdir(exist_ok=True)
     path = folder / "calibration" / name
     provenance = {"command": "make toy", "date": "2026-12-01", "device": "a test", "scale": scale}
-    np.savez(
-        path,
-        names=np.array(cal.names),
-        truths=cal.truths,
-        ranks=cal.ranks,
-        covered=cal.covered,
-        levels=np.array(cal.levels),
-        n_draws=cal.n_draws,
-        provenance=json.dumps(provenance),
-        **extra,
-    )
+    calibration.save(path, cal, provenance, **extra)
     return path
 
 
@@ -206,6 +194,8 @@ def test_a_shipped_run_loads_and_judges_as_it_was_saved(tmp_path):
     assert back.names == good.names and back.n_draws == 99 and back.levels == good.levels
     np.testing.assert_array_equal(back.ranks, good.ranks)
     assert calibration.provenance(path)["command"] == "make toy"
+    with pytest.raises(ValueError, match="provenance must be JSON-serializable"):
+        calibration.save(tmp_path / "x.npz", good, {"when": object()})
     st = calibration.status(path)
     assert st["source"] == "data/calibration/toy_ci.npz" and st["datasets"] == 300
     assert st["calibrated"] and st["line"] == "300 simulated data sets at ci data size: calibrated"

@@ -248,8 +248,48 @@ def join(parts) -> Calibration:
     )
 
 
+def save(path, cal: Calibration, provenance: Mapping, **arrays) -> None:
+    """Write a run in the form :func:`load` and :func:`provenance` read (a compressed ``.npz``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    cal : Calibration
+        The run.
+    provenance : Mapping
+        JSON-able: what, where, when, by which command (e.g. ``scale``, ``command``, ``date``,
+        ``device``).
+    **arrays
+        Further arrays to keep beside the run (e.g. the fits' ``max_rhat`` and
+        ``divergences``, which :func:`show` reports).
+
+    Raises
+    ------
+    ValueError
+        If ``provenance`` is not JSON-serializable.
+    """
+    import json
+
+    try:
+        prov = json.dumps(provenance)
+    except TypeError as e:
+        raise ValueError(f"provenance must be JSON-serializable: {e}") from None
+    np.savez_compressed(
+        path,
+        names=np.array(cal.names),
+        truths=cal.truths,
+        ranks=cal.ranks,
+        covered=cal.covered,
+        levels=np.array(cal.levels),
+        n_draws=cal.n_draws,
+        **arrays,
+        provenance=prov,
+    )
+
+
 def load(path) -> Calibration:
-    """A run saved by the book's calibration scripts (``benchmarks/calibrate.py``).
+    """A run written by :func:`save` (the book's calibration scripts, ``benchmarks/calibrate.py``).
 
     Parameters
     ----------

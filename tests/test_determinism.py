@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from emergence import hopfield as hp
-from emergence import inference, langevin, markov, sandpile, streams
+from emergence import inference, ising, langevin, markov, sandpile, streams
 
 Q = markov.generator(np.array([[0.0, 2.0, 0.5], [0.7, 0.0, 3.0], [2.5, 1.0, 0.0]]))
 
@@ -83,6 +83,22 @@ KERNELS = {
     ),
     "markov.jump_count_deviance": lambda k: markov.jump_count_deviance(
         k, jnp.stack([Q, 1.3 * Q]), jnp.array([1.0, 2.0, 0.5]), 3 * (jnp.ones((3, 3)) - jnp.eye(3))
+    ),
+    "ising.random_spins": lambda k: ising.random_spins(k, 6, (2,)),
+    "ising.checkerboard": lambda k: ising.checkerboard(
+        k,
+        jnp.ones((3, 6, 6), jnp.int8),
+        jnp.array([1.5, 2.3, 3.1]),
+        n_sweeps=20,
+        J=0.8,
+        h=0.1,
+        record=4,
+    ),
+    "ising.checkerboard (heat bath)": lambda k: ising.checkerboard(
+        k, jnp.ones((2, 4, 4), jnp.int8), 2.2, n_sweeps=10, heat_bath=True
+    ),
+    "ising.swendsen_wang": lambda k: ising.swendsen_wang(
+        k, jnp.ones((3, 5, 5), jnp.int8), jnp.array([1.5, 2.3, 3.1]), n_sweeps=20, J=1.2, record=5
     ),
     "hopfield.random_patterns": lambda k: hp.random_patterns(k, 5, 40, (2,)),
     "hopfield.corrupt": lambda k: hp.corrupt(k, jnp.ones((3, 40), jnp.int8), 0.2),

@@ -61,6 +61,7 @@ JAX_CACHE = ROOT / "_build" / "mutants-jax-cache"  # shared by every --out
 MODULES = {
     "sandpile": ("sandpile.py", ["tests/test_sandpile.py"]),
     "langevin": ("langevin.py", ["tests/test_langevin.py"]),
+    "ising": ("ising.py", ["tests/test_ising.py"]),
     "markov": ("markov.py", ["tests/test_markov.py"]),
     "hopfield.network": ("hopfield/network.py", ["tests/test_hopfield.py"]),
     "hopfield.theory": ("hopfield/theory.py", ["tests/test_hopfield.py"]),

@@ -12,6 +12,8 @@ inference NUTS fits that check their convergence (run_nuts); exact Gaussian like
 calibration simulation-based calibration of an inference (ranks, coverage, their tests)
 streams   NumPy randomness seeded from a jax.random key
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
+ising     the 2D Ising model: checkerboard Metropolis, Swendsen-Wang, exact finite and infinite
+          lattices
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
 hopfield  associative memories: Hebbian networks of any order P, zero-T and Glauber dynamics,

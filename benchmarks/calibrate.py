@@ -106,6 +106,11 @@ MODELS = {
     "sandpile_size": dict(
         page="chapters/criticality/sandpile.py", call=1, params=["tau", "D", "log_sc_ref"]
     ),
+    "ising_fss": dict(
+        page="chapters/criticality/ising.py",
+        call=0,
+        params=["Tc", "nu", "U_star", "gamma_nu", "d", "e"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         call=0,

@@ -36,6 +36,7 @@ import numpy as np
 from scipy.special import ellipk, logsumexp
 
 T_C = 2.0 / np.log(1.0 + np.sqrt(2.0))  # Onsager's critical temperature, in units of J / k_B
+PROBABILITY_RESOLUTION = 1 << 24  # the checkerboard's probabilities, in steps of 2^-24
 ENUMERATION_MAX_SITES = 20  # exact_moments enumerates 2^N states: N = L^2 <= 20 (L <= 4)
 
 
@@ -167,13 +168,19 @@ def binder_cumulant(m2, m4):
 # --------------------------------------------------------------------------------------------
 
 
+def _thresholds(p):
+    """Probabilities as integer thresholds for 24-bit uniform integers: P(u < t) = t / 2^24."""
+    return jnp.round(p * PROBABILITY_RESOLUTION).astype(jnp.int32)
+
+
 def _observe(s, J, h):
+    s = s.astype(jnp.float32)
     n = s.shape[-1] * s.shape[-2]
     e = (-J * _bond_sum(s) - h * s.sum()) / n
     return e, s.mean()
 
 
-def _sweeps(sweep, key, spins, n_sweeps: int, record: int, J, h) -> Series:
+def _sweeps(sweep, key, spins, n_sweeps: int, record: int, J, h, dtype) -> Series:
     """Scan ``sweep`` n_sweeps times, observing after each and keeping ``record`` snapshots.
 
     The keys are ``jax.random.split(key, n_sweeps)`` in order whatever ``record`` is, so the
@@ -185,7 +192,7 @@ def _sweeps(sweep, key, spins, n_sweeps: int, record: int, J, h) -> Series:
         s = sweep(s, k)
         return s, _observe(s, J, h)
 
-    s0 = spins.astype(jnp.float32)
+    s0 = spins.astype(dtype)
     if record == 0:
         s, (e, m) = jax.lax.scan(observed, s0, keys)
         return Series(s.astype(jnp.int8), e, m, jnp.zeros((0, *spins.shape), jnp.int8))
@@ -232,24 +239,41 @@ def checkerboard_kernel(
     L = spins.shape[-1]  # pragma: no mutate (the lattice is square: shape[-2] is the same)
     i, j = np.indices((L, L))
     colours = [jnp.asarray((i + j) % 2 == c) for c in (0, 1)]
+    # A site's neighbour sum n takes five values, -4, -2, 0, 2, 4: the update's probability
+    # is tabulated once per call (for Metropolis also by the site's own spin) and looked up by
+    # comparisons, never computed per site (XLA's exp per site costs more than the rest of
+    # the sweep together). Probabilities are resolved to 2^-24, as float32 uniforms would be.
+    n_values = jnp.arange(-4.0, 5.0, 2.0)
+    if heat_bath:  # P(s_i = +1 | neighbours) = sigmoid(2 beta (J n + h))
+        table = _thresholds(jax.nn.sigmoid(2.0 * beta * (J * n_values + h)))
+    else:  # acceptance of s -> -s: min(1, exp(-beta dE)), dE = 2 s (J n + h), by the sign of s
+        up = _thresholds(jnp.minimum(1.0, jnp.exp(-2.0 * beta * (J * n_values + h))))
+        down = _thresholds(jnp.minimum(1.0, jnp.exp(2.0 * beta * (J * n_values + h))))
+
+    def lookup(n, values):
+        """values[k] where n = 2k - 4 (n an even integer in [-4, 4]), by comparisons."""
+        out = values[4]
+        for k in (3, 2, 1, 0):
+            out = jnp.where(n < 2 * k - 3, values[k], out)
+        return out
 
     def half(s, u, colour):
-        field = (
-            J * (jnp.roll(s, 1, 0) + jnp.roll(s, -1, 0) + jnp.roll(s, 1, 1) + jnp.roll(s, -1, 1)) + h
-        )
+        n = jnp.roll(s, 1, 0) + jnp.roll(s, -1, 0) + jnp.roll(s, 1, 1) + jnp.roll(s, -1, 1)
         if heat_bath:
-            new = jnp.where(u < jax.nn.sigmoid(2.0 * beta * field), 1.0, -1.0)
+            new = jnp.where(u < lookup(n, table), 1, -1).astype(s.dtype)
         else:
-            flip = u < jnp.exp(-2.0 * beta * s * field)  # dE = 2 s field
-            new = jnp.where(flip, -s, s)
+            is_up = s > 0
+            threshold = lookup(n, [jnp.where(is_up, up[k], down[k]) for k in range(5)])
+            new = jnp.where(u < threshold, -s, s)
         return jnp.where(colour, new, s)
 
     def sweep(s, k):
-        u = jax.random.uniform(k, (L, L))  # one uniform per site: each site updates once
+        # one 24-bit uniform integer per site: each site updates once per sweep
+        u = (jax.random.bits(k, (L, L), jnp.uint32) >> 8).astype(jnp.int32)
         s = half(s, u, colours[0])
         return half(s, u, colours[1])
 
-    return _sweeps(sweep, key, spins, n_sweeps, record, J, h)
+    return _sweeps(sweep, key, spins, n_sweeps, record, J, h, jnp.int8)
 
 
 def cluster_labels(bond_right, bond_down, jumps: int = 3):
@@ -341,7 +365,7 @@ def swendsen_wang_kernel(key, spins, beta, J, n_sweeps: int, record: int = 0):
         flip = jax.random.bernoulli(k_f, 0.5, (L * L,))[lab]
         return jnp.where(flip, -s, s)
 
-    return _sweeps(sweep, key, spins, n_sweeps, record, J, 0.0)
+    return _sweeps(sweep, key, spins, n_sweeps, record, J, 0.0, jnp.float32)
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ Exact results for the tests and the chapter: full enumeration of small tori
 (:func:`exact_moments`), Kaufman's partition function of the finite M x L torus
 (:func:`kaufman_log_partition`, with :func:`finite_energy` and :func:`finite_specific_heat`),
 and Onsager's infinite lattice (:func:`onsager_energy`, :func:`onsager_specific_heat`,
-:func:`onsager_magnetization`, :data:`T_C`).
+:func:`onsager_magnetization`, ``T_C``).
 """
 
 from __future__ import annotations
@@ -601,8 +601,8 @@ def exact_moments(L: int, T, J: float = 1.0, h: float = 0.0) -> Moments:
     Returns
     -------
     Moments
-        The energy per site, <|m|>, <m^2>, <m^4> and the specific heat per site, each of T's
-        shape.
+        The energy per site, ``<|m|>``, ``<m^2>``, ``<m^4>`` and the specific heat per
+        site, each of T's shape.
     """
     _check_positive_int("L", L)
     if not 2 <= L or L * L > ENUMERATION_MAX_SITES:

@@ -201,8 +201,9 @@ def scan(key, L, sweeps, tc_chains):
 
 
 def tau_int(x):
-    """Integrated autocorrelation time (Sokal's convention: 1/2 + sum of the autocorrelations)
-    of each row's series, from ArviZ's effective sample size; x has shape (chains, sweeps)."""
+    """Integrated autocorrelation time of each row of x (chains, sweeps), from
+    ArviZ's effective sample size (Sokal's convention: 1/2 + the sum of the
+    autocorrelations)."""
     ess = np.array([az.ess(row[None, :], method="mean") for row in x])
     return x.shape[-1] / (2 * ess)
 
@@ -214,7 +215,8 @@ for L in SIZES["scan_L"]:
         jax.random.fold_in(k_scan, L), L, SIZES["scan_sweeps"], SIZES["tc_chains"]
     )
     print(
-        f"L = {L:3d}: {SIZES['scan_sweeps']} sweeps of {scan_runs[L]['T'].size} lattices "
+        f"L = {L:3d}: {SIZES['scan_sweeps']} sweeps of "
+        f"{scan_runs[L]['T'].size} lattices "
         f"in {time.perf_counter() - t0:4.1f} s"
     )
 
@@ -239,7 +241,7 @@ def scan_table(r, L):
         chi=L**2 * np.abs(m).var(1) / r["T"],
         c=L**2 * e.var(1) / r["T"] ** 2,
     )
-    # the variance of a variance: about sqrt(2 / n_eff) of it for near-Gaussian fluctuations
+    # the error of a variance: about sqrt(2 / n_eff) of it (near-Gaussian)
     out["chi_se"] = out["chi"] * np.sqrt(2 / n_eff)
     out["c_se"] = out["c"] * np.sqrt(2 / n_eff)
     return out
@@ -252,7 +254,8 @@ for L, tab in tables.items():
     exact = ising.finite_energy(L, scan_runs[L]["T"])
     z = (tab["e"] - exact) / tab["e_se"]
     print(
-        f"L = {L:3d}: energy vs Kaufman's exact torus, largest |z| = {np.abs(z).max():.1f}"
+        f"L = {L:3d}: energy vs Kaufman's exact torus, "
+        f"largest |z| = {np.abs(z).max():.1f}"
     )
     assert np.all(np.abs(z) < 5), (
         f"L = {L}: the energy disagrees with the exact torus"
@@ -415,7 +418,8 @@ for L in SIZES["fss_L"]:
     )
     print(
         f"L = {L:4d}: {SIZES['fss_sweeps']} Swendsen-Wang updates of "
-        f"{X_GRID.size * SIZES['fss_chains']} lattices in {time.perf_counter() - t0:5.1f} s"
+        f"{X_GRID.size * SIZES['fss_chains']} lattices "
+        f"in {time.perf_counter() - t0:5.1f} s"
     )
 
 # %%
@@ -429,7 +433,7 @@ for L, r in fss.items():
 
 
 def fit_z(points):
-    """Weighted least-squares slope of ln tau against ln L, and its standard error."""
+    """Weighted least-squares fit of ln tau against ln L; the slope's error."""
     L = np.array(list(points))
     t, se = np.array(list(points.values())).T
     A = np.stack([np.log(L), np.ones_like(L, dtype=float)], 1)
@@ -484,7 +488,7 @@ plt.show()
 
 # %%
 def jackknife(f, blocks):
-    """f of the pooled blocks, and its jackknife standard error; blocks: (n_blocks, n)."""
+    """f of the pooled blocks (n_blocks, n), and its jackknife standard error."""
     n = len(blocks)
     full = f(blocks.ravel())
     loo = np.array([f(np.delete(blocks, b, axis=0).ravel()) for b in range(n)])
@@ -607,15 +611,15 @@ def fss_model(L, T, U_se, logchi_se, U=None, logchi=None):
     c = numpyro.sample(
         "c", dist.Normal(0.0, jnp.array([2.0, 1.0, 1.0])).to_event(1)
     )
-    # the scaling variable t L^(1/nu), t = (T - Tc) / Tc, written as t L_ref (L / L_ref)^(1/nu):
-    # of order 1 in the window, and its scale does not change with nu
+    # the scaling variable t L^(1/nu), t = (T - Tc) / Tc, written as
+    # t L_ref (L / L_ref)^(1/nu): of order 1, and its scale does not change with nu
     L_ref = jnp.exp(jnp.log(L).mean())
     x = (T - Tc) / Tc * L_ref * (L / L_ref) ** (1.0 / nu)
     U_mean = (
         U_star - slope * x + a[0] * x**2 + a[1] * x**3 + d * (L / L.min()) ** -OMEGA
     )
     numpyro.sample("U", dist.Normal(U_mean, U_se), obs=U)
-    # the susceptibility's correction: an analytic background, relative size L^-(gamma/nu)
+    # chi's correction: an analytic background, of relative size L^-(gamma/nu)
     e = numpyro.sample("e", dist.Normal(0.0, 0.5))
     logchi_mean = (
         gamma_nu * jnp.log(L)
@@ -737,7 +741,8 @@ cal = calibration.show(
         "U_star": "$U^*$",
         "gamma_nu": r"$\gamma/\nu$",
     },
-    title="Finite-size-scaling model: ECDF of the truth's fractional rank minus uniform",
+    title="Finite-size-scaling model: "
+    "ECDF of the truth's fractional rank minus uniform",
 )
 calibration.expect(cal, calibrated=True)
 
@@ -791,11 +796,12 @@ prose.glue(
     g_sd=post["gamma_nu"].std(),
 )
 EXACT = "exact 2D Ising results (Onsager 1944; Salas and Sokal 2000 for U*)"
-EXPECT = dict(  # the verdicts at each scale, as the prose states them
-    Tc={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"},
-    nu={"ci": "inconclusive", "default": "inconclusive", "full": "reproduced"},
-    U_star={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"},
-    gamma_nu={"ci": "inconclusive", "default": "reproduced", "full": "reproduced"},
+# the verdicts at each scale, as the prose above states them
+EXPECT = dict(
+    Tc=dict(ci="inconclusive", default="reproduced", full="reproduced"),
+    nu=dict(ci="inconclusive", default="inconclusive", full="reproduced"),
+    U_star=dict(ci="inconclusive", default="reproduced", full="reproduced"),
+    gamma_nu=dict(ci="inconclusive", default="reproduced", full="reproduced"),
 )
 
 claims.check(
@@ -893,10 +899,11 @@ claims.check(
 # %%
 def largest_pc(channels):
     """The largest eigenvalue of the pixels' covariance, averaged over the torus's
-    translations: channels (n, C, L, L), C images per configuration (1 for spins; the right
-    and the down bonds for bonds). A translation-averaged covariance is block-circulant, so
-    its eigenvalues are those of the C x C structure-factor matrices
-    S_ab(k) = <F_a(k) F_b(k)*> / L^2 over the wave vectors k."""
+    translations: channels (n, C, L, L), C images per configuration (1 for
+    spins; the right and the down bonds for bonds). A translation-averaged
+    covariance is block-circulant, so its eigenvalues are those of the C x C
+    structure-factor matrices S_ab(k) = <F_a(k) F_b(k)*> / L^2 over the wave
+    vectors k."""
     n, C, L, _ = channels.shape
     X = channels - channels.mean(
         axis=(0, 2, 3), keepdims=True
@@ -907,7 +914,7 @@ def largest_pc(channels):
 
 
 def jackknife_chains(f, groups):
-    """f of all groups pooled, and its jackknife error over the groups (here: the chains)."""
+    """f of all groups pooled, and its jackknife error over the groups."""
     n = len(groups)
     full = f(np.concatenate(groups))
     loo = np.array(

@@ -276,7 +276,7 @@ def checkerboard_kernel(
     return _sweeps(sweep, key, spins, n_sweeps, record, J, h, jnp.int8)
 
 
-def cluster_labels(bond_right, bond_down, jumps: int = 3):
+def cluster_labels(bond_right, bond_down, jumps: int = 3):  # pragma: no mutate (speed)
     """Connected components of the frozen bonds of one L x L torus (pure, unchecked).
 
     Hooking with pointer jumping (as in Shiloach and Vishkin's parallel algorithm): every

@@ -397,7 +397,6 @@ def fss_run(key, L, chains, sweeps, snapshots):
     shape = (X_GRID.size, chains, -1)
     return dict(
         T=T_C + X_GRID / L,
-        e=np.asarray(out.energy, float)[:, burn:].reshape(shape),
         m=np.asarray(out.magnetization, float)[:, burn:].reshape(shape),
         # the snapshots after the burn-in, at T_c (x = 0) only: the images below
         snaps=np.asarray(out.snapshots).reshape(
@@ -487,11 +486,12 @@ plt.show()
 
 
 # %%
-def jackknife(f, blocks):
-    """f of the pooled blocks (n_blocks, n), and its jackknife standard error."""
-    n = len(blocks)
-    full = f(blocks.ravel())
-    loo = np.array([f(np.delete(blocks, b, axis=0).ravel()) for b in range(n)])
+def jackknife(f, groups):
+    """f of the groups pooled, and its jackknife standard error over the groups."""
+    n = len(groups)
+    full = f(np.concatenate(groups))
+    loo = [f(np.concatenate(groups[:i] + groups[i + 1 :])) for i in range(n)]
+    loo = np.array(loo)
     return full, np.sqrt((n - 1) / n * ((loo - loo.mean()) ** 2).sum())
 
 
@@ -504,7 +504,7 @@ def fss_table(r, L):
     for k, T in enumerate(r["T"]):
         m = r["m"][k]
         half = m.shape[1] // 2
-        blocks = np.concatenate([m[:, :half], m[:, half : 2 * half]])
+        blocks = list(m[:, :half]) + list(m[:, half : 2 * half])
         U, U_se = jackknife(binder, blocks)
         lc, lc_se = jackknife(lambda b: np.log(L**2 * (b**2).mean()), blocks)
         rows.append((L, T, U, U_se, lc, lc_se))
@@ -913,16 +913,6 @@ def largest_pc(channels):
     return np.linalg.eigvalsh(S).max()
 
 
-def jackknife_chains(f, groups):
-    """f of all groups pooled, and its jackknife error over the groups."""
-    n = len(groups)
-    full = f(np.concatenate(groups))
-    loo = np.array(
-        [f(np.concatenate(groups[:i] + groups[i + 1 :])) for i in range(n)]
-    )
-    return full, np.sqrt((n - 1) / n * ((loo - loo.mean()) ** 2).sum())
-
-
 def bond_channels(s):
     """(n, L, L) spins -> (n, 2, L, L): the right and the down bonds, s_i s_j."""
     b = ising.bond_images(s).reshape(len(s), 2, *s.shape[-2:])
@@ -932,8 +922,8 @@ def bond_channels(s):
 pcs = {"spin": {}, "bond": {}}
 for L, r in fss.items():
     snaps = list(r["snaps"].astype(np.float32))  # per chain: (snapshots, L, L)
-    pcs["spin"][L] = jackknife_chains(largest_pc, [s[:, None] for s in snaps])
-    pcs["bond"][L] = jackknife_chains(largest_pc, [bond_channels(s) for s in snaps])
+    pcs["spin"][L] = jackknife(largest_pc, [s[:, None] for s in snaps])
+    pcs["bond"][L] = jackknife(largest_pc, [bond_channels(s) for s in snaps])
 Ls = np.array(SIZES["fss_L"], float)
 lam = {k: np.array([v[L][0] for L in SIZES["fss_L"]]) for k, v in pcs.items()}
 lam_se = {k: np.array([v[L][1] for L in SIZES["fss_L"]]) for k, v in pcs.items()}

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from emergence import hopfield as hp
-from emergence import inference, ising, langevin, markov, sandpile, streams
+from emergence import inference, ising, kuramoto, langevin, markov, sandpile, streams
 
 Q = markov.generator(np.array([[0.0, 2.0, 0.5], [0.7, 0.0, 3.0], [2.5, 1.0, 0.0]]))
 
@@ -100,6 +100,17 @@ KERNELS = {
     "ising.swendsen_wang": lambda k: ising.swendsen_wang(
         k, jnp.ones((3, 5, 5), jnp.int8), jnp.array([1.5, 2.3, 3.1]), n_sweeps=20, J=1.2, record=5
     ),
+    "kuramoto.simulate": lambda k: kuramoto.simulate(
+        k,
+        jnp.zeros((2, 30)),
+        kuramoto.lorentzian_frequencies(30, 0.4),
+        jnp.array([0.6, 1.3]),
+        dt=0.05,
+        n_steps=20,
+        D=jnp.array([0.1, 0.25]),
+        record_every=5,
+    ),
+    "kuramoto.wrapped_cauchy_phases": lambda k: kuramoto.wrapped_cauchy_phases(k, 40, 0.6),
     "hopfield.random_patterns": lambda k: hp.random_patterns(k, 5, 40, (2,)),
     "hopfield.corrupt": lambda k: hp.corrupt(k, jnp.ones((3, 40), jnp.int8), 0.2),
     "hopfield.retrieve (T = 0)": lambda k: hp.retrieve(

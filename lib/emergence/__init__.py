@@ -14,6 +14,8 @@ streams   NumPy randomness seeded from a jax.random key
 sandpile  the Bak-Tang-Wiesenfeld sandpile (relaxation, driving, exact Green function)
 ising     the 2D Ising model: checkerboard Metropolis, Swendsen-Wang, exact finite and infinite
           lattices
+kuramoto  phase oscillators coupled through their mean field, with noise; Ott-Antonsen's exact
+          reduction
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
 hopfield  associative memories: Hebbian networks of any order P, zero-T and Glauber dynamics,

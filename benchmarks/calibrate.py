@@ -111,6 +111,16 @@ MODELS = {
         call=0,
         params=["Tc", "nu", "U_star", "gamma_nu", "d", "e"],
     ),
+    "sync_transient": dict(
+        page="chapters/criticality/synchronization.py",
+        call=0,
+        params=["gamma", "K", "sigma", "floor"],
+    ),
+    "sync_threshold": dict(
+        page="chapters/criticality/synchronization.py",
+        call=3,
+        params=["K_c", "s", "m", "sigma", "floor"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         call=0,

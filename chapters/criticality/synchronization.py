@@ -46,7 +46,6 @@
 # %% tags=["hide-cell"]
 import time
 
-import arviz as az
 import jax
 import jax.numpy as jnp
 import matplotlib.pyplot as plt

@@ -96,7 +96,18 @@ def _positive_int(name, value):
 
 
 def order_parameter(theta) -> tuple[jax.Array, jax.Array]:
-    """``(r, psi)`` of phases ``theta`` (shape ``(..., N)``): ``r e^{i psi} = <e^{i theta}>``."""
+    """The order parameter of phases: ``r e^{i psi} = <e^{i theta}>`` over the last axis.
+
+    Parameters
+    ----------
+    theta : array_like
+        Shape ``(..., N)``: phases (radians).
+
+    Returns
+    -------
+    tuple of jax.Array
+        ``(r, psi)``, each of shape ``theta.shape[:-1]``; ``psi`` in ``(-pi, pi]``.
+    """
     theta = jnp.asarray(theta)
     x, y = jnp.cos(theta).mean(-1), jnp.sin(theta).mean(-1)
     return jnp.hypot(x, y), jnp.arctan2(y, x)
@@ -112,10 +123,27 @@ def _drift(theta, omega, K):
 def simulate_kernel(key, theta0, omega, K, D, dt, *, n_steps, record_every, noisy):
     """The pure kernel behind :func:`simulate` (no validation; shapes already broadcast).
 
-    ``theta0`` and ``omega`` have shape ``(n, N)``, ``K`` and ``D`` shape ``(n,)``, ``dt`` is a
-    scalar; ``noisy`` (static) says whether any ``D`` is non-zero (no noise is drawn
-    otherwise). Returns ``(r, psi, theta)``: ``r`` and ``psi`` of shape ``(R, n)`` after each
-    block of ``record_every`` steps, and the final phases.
+    Parameters
+    ----------
+    key : jax.Array
+        The noise's key (step ``k`` draws from ``fold_in(key, k)``); unused unless ``noisy``.
+    theta0, omega : jax.Array
+        Shape ``(n, N)``: initial phases and natural frequencies.
+    K, D : jax.Array
+        Shape ``(n,)``: each system's coupling and noise strength.
+    dt : jax.Array
+        The time step (a scalar).
+    n_steps, record_every : int
+        Static: the number of steps, and the steps between records (dividing ``n_steps``).
+    noisy : bool
+        Static: whether any ``D`` is non-zero (no noise is drawn otherwise).
+
+    Returns
+    -------
+    tuple of jax.Array
+        ``(r, psi, theta)``: ``r`` and ``psi`` of shape ``(R, n)`` after each block of
+        ``record_every`` steps (``R = n_steps // record_every``), and the final phases, shape
+        ``(n, N)``, in ``[-pi, pi)``.
     """
     amp = jnp.sqrt(2.0 * D * dt)[:, None].astype(theta0.dtype)
 
@@ -173,6 +201,11 @@ def simulate(
         The phase-noise strength, ``>= 0`` (default 0): one value, or one per system.
     record_every : int
         Record ``r`` and ``psi`` every this many steps (default 1).
+
+    Returns
+    -------
+    Run
+        The recorded times, ``r`` and ``psi`` (the start included) and the final phases.
 
     Raises
     ------
@@ -243,9 +276,28 @@ def _quantiles(n: int) -> np.ndarray:
 def lorentzian_frequencies(n_osc: int, gamma: float, omega0: float = 0.0) -> np.ndarray:
     """``n_osc`` natural frequencies at the quantiles ``(i + 1/2) / n`` of a Lorentzian.
 
-    The Lorentzian (Cauchy) density ``(gamma / pi) / ((omega - omega0)^2 + gamma^2)``, of
-    half-width ``gamma > 0`` and centre ``omega0``; the quantile draw is symmetric about
-    ``omega0`` and free of the random draw's erratic largest values.
+    The Lorentzian (Cauchy) density ``(gamma / pi) / ((omega - omega0)^2 + gamma^2)``; the
+    quantile draw is symmetric about ``omega0`` and free of the random draw's erratic largest
+    values.
+
+    Parameters
+    ----------
+    n_osc : int
+        The number of oscillators, ``>= 1``.
+    gamma : float
+        The half-width at half maximum, ``> 0``.
+    omega0 : float
+        The centre (default 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_osc,)``, increasing.
+
+    Raises
+    ------
+    ValueError
+        For ``n_osc < 1``, ``gamma <= 0`` or not finite, or ``omega0`` not finite.
     """
     n_osc = _positive_int("n_osc", n_osc)
     gamma = float(_per_system("gamma (the half-width)", gamma, 1, allow_zero=False)[0])
@@ -265,6 +317,27 @@ def wrapped_cauchy_phases(key, n_osc: int, r0: float, psi0: float = 0.0) -> np.n
     around the circle many times between neighbours and add like random phases. The quantiles come in
     increasing order; with a ``key`` they are randomly permuted, so that they are independent
     of frequencies drawn in order (``key=None`` keeps the order).
+
+    Parameters
+    ----------
+    key : jax.Array or None
+        A ``jax.random.key`` for the permutation, or None.
+    n_osc : int
+        The number of phases, ``>= 1``.
+    r0 : float
+        The order parameter, in ``(0, 1]``.
+    psi0 : float
+        The mean phase (default 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_osc,)``, in ``[-pi, pi)``.
+
+    Raises
+    ------
+    ValueError
+        For ``n_osc < 1``, ``r0`` outside ``(0, 1]`` or ``psi0`` not finite.
     """
     n_osc = _positive_int("n_osc", n_osc)
     r0 = float(r0)
@@ -280,14 +353,38 @@ def wrapped_cauchy_phases(key, n_osc: int, r0: float, psi0: float = 0.0) -> np.n
 
 
 def critical_coupling(gamma, D=0.0):
-    """``K_c = 2 (gamma + D)``: where the incoherent state of Lorentzian oscillators
-    (half-width ``gamma``, phase noise ``D``) loses stability, as ``N -> infinity``."""
+    """``K_c = 2 (gamma + D)``: where the incoherent state loses stability (``N -> infinity``).
+
+    Parameters
+    ----------
+    gamma : float or array_like
+        The Lorentzian frequencies' half-width.
+    D : float or array_like
+        The phase-noise strength (default 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        The critical coupling (broadcast shape).
+    """
     return 2.0 * (np.asarray(gamma, float) + np.asarray(D, float))
 
 
 def stationary_r(K, gamma):
-    """The stationary order parameter as ``N -> infinity`` without noise:
-    ``sqrt(1 - 2 gamma / K)`` above ``K_c = 2 gamma``, 0 below. Works on JAX arrays."""
+    """The stationary order parameter as ``N -> infinity`` without noise.
+
+    Parameters
+    ----------
+    K : float or array_like
+        The coupling (``K <= 0`` gives 0).
+    gamma : float or array_like
+        The Lorentzian frequencies' half-width.
+
+    Returns
+    -------
+    jax.Array
+        ``sqrt(1 - 2 gamma / K)`` above ``K_c = 2 gamma``, 0 below (broadcast shape).
+    """
     K = jnp.asarray(K)
     return jnp.sqrt(jnp.clip(1.0 - 2.0 * gamma / jnp.where(K > 0, K, 1.0), 0.0, None)) * (K > 0)
 
@@ -298,8 +395,24 @@ def ott_antonsen_r(t, K, gamma, r0):
     With ``a = K/2 - gamma`` and ``b = K/2``,
     ``r(t)^-2 = e^{-2at} / r0^2 + 2 b t phi(-2at)``, ``phi(x) = (e^x - 1) / x`` (``phi(0) = 1``),
     which holds for every sign of ``a`` (and at ``K = K_c``, where ``r^-2`` grows linearly).
-    Differentiable in every argument, broadcasting; for ``t >= 0``, ``K >= 0``,
-    ``gamma > 0``, ``0 < r0 <= 1``. Works on JAX arrays (NumPyro models use it).
+    Differentiable in every argument, broadcasting; works on JAX arrays (NumPyro models use
+    it). Also the solution of ``dr/dt = lam r - mu r^3`` with ``K = 2 mu``, ``gamma = mu - lam``.
+
+    Parameters
+    ----------
+    t : array_like
+        Times, ``>= 0``.
+    K : array_like
+        The coupling, ``>= 0``.
+    gamma : array_like
+        The frequencies' half-width.
+    r0 : array_like
+        ``r(0)``, in ``(0, 1]``.
+
+    Returns
+    -------
+    jax.Array
+        ``r(t)``, of the arguments' broadcast shape.
     """
     t, K, gamma, r0 = (jnp.asarray(v) for v in (t, K, gamma, r0))
     a, b = 0.5 * K - gamma, 0.5 * K

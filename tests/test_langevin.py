@@ -366,6 +366,10 @@ def test_erasure_protocol_stages():
     g, f = langevin.erasure_protocol(s)
     np.testing.assert_allclose(np.asarray(g), [1, 0, 0, 1, 1, 1], atol=1e-7)
     np.testing.assert_allclose(np.asarray(f), [0, 0, 1, 1, 0, 0], atol=1e-7)
+    # inside the stages the ramps are linear (a boundary-only test misses a wrong ramp slope)
+    g, f = langevin.erasure_protocol(jnp.array([0.1, 0.375, 0.6, 0.9]))
+    np.testing.assert_allclose(np.asarray(g), [0.6, 0.0, 0.4, 1.0], atol=1e-6)
+    np.testing.assert_allclose(np.asarray(f), [0.0, 0.5, 1.0, 0.4], atol=1e-6)
     # at the start: a symmetric double well, minima -E_b at x = +-1, barrier 0 at x = 0
     params = (4.0, 10.0, 6.0)
     for x, u in ((-1.0, -10.0), (1.0, -10.0), (0.0, 0.0)):

@@ -293,6 +293,37 @@ def test_defaults_and_dtypes():
     assert jnp.issubdtype(run.theta.dtype, jnp.floating)
 
 
+def test_one_oscillator_and_one_system():
+    """N = 1 is a population too: its order parameter is 1 at every time."""
+    run = ku.simulate(
+        jax.random.key(0), np.array([[0.4]]), np.array([0.7]), 1.3, dt=0.1, n_steps=5, D=0.2
+    )
+    np.testing.assert_allclose(np.asarray(run.r), 1.0, atol=1e-6)
+
+
+def test_draw_defaults():
+    w = ku.lorentzian_frequencies(101, 0.6)
+    assert w[50] == pytest.approx(0.0, abs=1e-12)  # centred on omega0 = 0
+    _, psi = ku.order_parameter(ku.wrapped_cauchy_phases(None, 501, 0.7))
+    assert float(psi) == pytest.approx(0.0, abs=1e-6)  # psi0 = 0
+
+
+def test_ott_antonsen_series_branch_to_double_precision():
+    """Near K_c (|2 a t| < 1e-4) the closed form uses phi's series: with x64 it must agree with
+    expm1 to double precision (a wrong series coefficient shows at 1e-10)."""
+    gamma, r0, t = 0.45, 0.6, 1.0
+    with jax.enable_x64(True):
+        for a in (4.5e-5, -4.5e-5, 2e-5):
+            K = 2 * (gamma + a)
+            u = -2 * abs(a) * t
+            phi = np.expm1(u) / u
+            inv_r2 = (
+                (np.exp(u) / r0**2 + K * t * phi) if a >= 0 else np.exp(-u) * (1 / r0**2 + K * t * phi)
+            )
+            got = float(ku.ott_antonsen_r(jnp.float64(t), jnp.float64(K), gamma, r0))
+            assert got == pytest.approx(inv_r2**-0.5, rel=1e-13, abs=0)
+
+
 # ---- validation ----------------------------------------------------------------------------
 
 GOOD = dict(dt=0.1, n_steps=4)
@@ -302,6 +333,8 @@ GOOD = dict(dt=0.1, n_steps=4)
     "args, kw, match",
     [
         ((np.zeros((2, 0)), np.zeros(0), 1.0), {}, r"theta0 must have shape"),
+        ((np.zeros((0, 3)), np.zeros(3), 1.0), {}, r"theta0 must have shape.*got \(0, 3\)"),
+        ((np.zeros((2, 3)), np.zeros(3), np.ones((2, 1))), {}, r"K .*shape \(2,\), got shape \(2, 1\)"),
         ((np.zeros((2, 3, 4)), np.zeros(4), 1.0), {}, r"got \(2, 3, 4\)"),
         ((np.array([0.0, np.nan]), np.zeros(2), 1.0), {}, "theta0 must be finite"),
         ((np.zeros(3), np.zeros(4), 1.0), {}, r"omega must have shape \(3,\) or \(1, 3\)"),
@@ -341,3 +374,20 @@ def test_bad_arguments_raise(args, kw, match):
 def test_bad_draw_arguments_raise(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---- mutants argued equivalent (tools/mutants.py kuramoto; 202 mutants, 27 survived the
+# first tests, the rest of them are killed above) -----------------------------------------------
+# - `_drift`'s means over axis 1 instead of -1: the state is always (n, N), so the axes are
+#   the same.
+# - the wrap `mod(theta - pi, 2 pi) - pi` for `mod(theta + pi, 2 pi) - pi` (kernel and
+#   wrapped_cauchy_phases): the two differ by a whole period, 2 pi, so they are equal.
+# - `n_steps / record_every` for `//` (the scan's block indices, and the recorded times):
+#   record_every divides n_steps (validated), so the quotient is the same whole number.
+# - the quantile draws' `tan(pi (q + 1/2))` or `tan(pi (q - 3/2))` for `tan(pi (q - 1/2))`:
+#   tan has period pi.
+# - stationary_r's guard `where(K >= 0, K, 1.0)` or `where(K > 0, K, 2.0)`: the guarded value
+#   only ever reaches a result multiplied by (K > 0) = 0.
+# - ott_antonsen_r's `u >= -1e-4` for `u > -1e-4` (both branches agree to 1e-13 at the
+#   boundary) and the unused placeholder of the series branch (`u_safe` = 1 or -2 for -1):
+#   it is only ever divided into a value `where` discards.

@@ -116,7 +116,7 @@ def order_parameter(theta) -> tuple[jax.Array, jax.Array]:
 def _drift(theta, omega, K):
     c, s = jnp.cos(theta), jnp.sin(theta)
     x, y = c.mean(-1, keepdims=True), s.mean(-1, keepdims=True)
-    return omega + K[:, None] * (y * c - x * s), x[:, 0], y[:, 0]
+    return omega + K[:, None] * (y * c - x * s)
 
 
 @partial(jax.jit, static_argnames=("n_steps", "record_every", "noisy"))
@@ -148,13 +148,13 @@ def simulate_kernel(key, theta0, omega, K, D, dt, *, n_steps, record_every, nois
     amp = jnp.sqrt(2.0 * D * dt)[:, None].astype(theta0.dtype)
 
     def step(theta, k):
-        f0, _, _ = _drift(theta, omega, K)
+        f0 = _drift(theta, omega, K)
         if noisy:
             kick = amp * jax.random.normal(jax.random.fold_in(key, k), theta.shape, theta.dtype)
         else:
             kick = 0.0
         pred = theta + f0 * dt + kick
-        f1, _, _ = _drift(pred, omega, K)
+        f1 = _drift(pred, omega, K)
         return theta + 0.5 * (f0 + f1) * dt + kick, None
 
     def block(theta, b):
@@ -300,7 +300,12 @@ def lorentzian_frequencies(n_osc: int, gamma: float, omega0: float = 0.0) -> np.
         For ``n_osc < 1``, ``gamma <= 0`` or not finite, or ``omega0`` not finite.
     """
     n_osc = _positive_int("n_osc", n_osc)
-    gamma = float(_per_system("gamma (the half-width)", gamma, 1, allow_zero=False)[0])
+    try:
+        gamma = float(gamma)
+    except (TypeError, ValueError):
+        raise ValueError(f"gamma (the half-width) must be a number > 0, got {gamma!r}") from None
+    if not (math.isfinite(gamma) and gamma > 0):
+        raise ValueError(f"gamma (the half-width) must be finite and > 0, got {gamma!r}")
     if not math.isfinite(float(omega0)):
         raise ValueError(f"omega0 must be finite, got {omega0!r}")
     return float(omega0) + gamma * np.tan(np.pi * (_quantiles(n_osc) - 0.5))

@@ -75,17 +75,16 @@ class Run(NamedTuple):
     theta: jax.Array
 
 
-def _per_system(name, value, n, *, allow_zero):
+def _per_system(name, value, n):
     v = np.asarray(value, dtype=float)
     if v.ndim > 1 or (v.ndim == 1 and v.shape[0] != n):
         raise ValueError(
             f"{name} must be a scalar or have one value per system, shape ({n},), got shape {v.shape}"
         )
-    bad = ~np.isfinite(v) | ((v < 0) if allow_zero else (v <= 0))
+    bad = ~np.isfinite(v) | (v < 0)
     if np.any(bad):
-        rng = ">= 0" if allow_zero else "> 0"
         first = float(np.ravel(v)[np.argmax(np.ravel(bad))])
-        raise ValueError(f"{name} must be finite and {rng}, got {first!r}")
+        raise ValueError(f"{name} must be finite and >= 0, got {first!r}")
     return np.broadcast_to(v, (n,))
 
 
@@ -233,8 +232,8 @@ def simulate(
         raise ValueError(f"omega must have shape ({N},) or ({n}, {N}), got {omega.shape}")
     if not np.all(np.isfinite(omega)):
         raise ValueError("omega must be finite")
-    K = _per_system("K (the coupling)", K, n, allow_zero=True)
-    D = _per_system("D (the phase-noise strength)", D, n, allow_zero=True)
+    K = _per_system("K (the coupling)", K, n)
+    D = _per_system("D (the phase-noise strength)", D, n)
     try:
         dt_f = float(dt)
     except (TypeError, ValueError):

@@ -136,8 +136,8 @@ DT = 0.05  # the time step
 # half-width $\gamma$ (here $\gamma =$ {glue:text}`gamma:.1f` rad per unit time; times are in
 # those units), $g(\omega) = (\gamma/\pi)/(\omega^2 + \gamma^2)$. Its tails are Cauchy's: a
 # random draw of a few hundred frequencies contains a few enormous ones and makes small-$N$
-# results erratic, so we place them at the quantiles, $\omega_i = \gamma\tan[\pi(i + \tfrac12)/N
-# - \pi/2]$ (`kuramoto.lorentzian_frequencies`).
+# results erratic, so we place them at the quantiles,
+# $\omega_i = \gamma\tan[\pi(i + \tfrac12)/N - \pi/2]$ (`kuramoto.lorentzian_frequencies`).
 #
 # The exact results for $N \to \infty$ {cite}`strogatz2000,ott2008,strogatz1991`:
 #
@@ -440,8 +440,8 @@ thresholds = [
 ]
 for d, D in enumerate((0.0, NOISE_D)):
     print(
-        f"D = {D}: growth rates {np.round(rates[d], 3)} (theory {np.round(theory[d], 3)}); "
-        f"threshold {thresholds[d]:.3f} vs 2(gamma + D) = {2 * (GAMMA + D):.3f}"
+        f"D = {D}: growth rates {np.round(rates[d], 2)}, theory {np.round(theory[d], 2)}\n"
+        f"        threshold {thresholds[d]:.3f} vs 2(gamma + D) = {2 * (GAMMA + D):.3f}"
     )
     assert abs(thresholds[d] / (2 * (GAMMA + D)) - 1) < 0.1, "the threshold is off"
 prose.glue(th_quiet=thresholds[0], th_noisy=thresholds[1], noise_D=NOISE_D)
@@ -996,8 +996,9 @@ print(f"chapter ran in {time.perf_counter() - T_START:.0f} s at scale '{SCALE}'"
 # - **Exercise.** Fit the transient model to the runs with phase noise: which parameter
 #   absorbs $D$, and by how much is it off?
 # - **Exercise** (the second seed {cite}`seed_sync_1d`). Put the oscillators on a ring with
-#   nearest-neighbour coupling, $\dot\theta_i = \omega_i + K[\sin(\theta_{i+1} - \theta_i)
-#   + \sin(\theta_{i-1} - \theta_i)] + \sqrt{2D}\,\xi_i$, with identical frequencies and
+#   nearest-neighbour coupling,
+#   $\dot\theta_i = \omega_i + K[\sin(\theta_{i+1} - \theta_i) + \sin(\theta_{i-1} - \theta_i)]
+#   \; + \sqrt{2D}\,\xi_i$, with identical frequencies and
 #   time-dependent noise: the phase field roughens, its width growing as $t^{\beta}$ with
 #   Edwards–Wilkinson's $\beta = 1/4$; an asymmetric coupling $\sin(\cdot) + a[1 - \cos(\cdot)]$
 #   adds a KPZ nonlinearity, and $\beta$ crosses over to $1/3$.

@@ -782,7 +782,7 @@ def threshold_model(t, r0, K_dial, n_osc, r=None):
         f = numpyro.sample("floor", dist.LogNormal(0.0, 1.0))
     sigma = numpyro.sample("sigma", dist.HalfNormal(0.1))
     lam, mu = s * (K_dial - K_c), m * K_dial
-    # dr/dt = lam r - mu r^3 is Ott-Antonsen's equation with K = 2 mu, gamma = mu - lam
+    # dr/dt = lam r - mu r^3: Ott-Antonsen's form, K = 2 mu, gamma = mu - lam
     r_amp = kuramoto.ott_antonsen_r(
         t[None, :], 2 * mu[:, None], (mu - lam)[:, None], r0[:, None]
     )
@@ -867,10 +867,11 @@ calibration.expect(cal_threshold, calibrated=True)
 # ## Claim checks
 #
 # Each check compares the posterior's 94% highest-density interval with a region around the
-# true or predicted value (`emergence.claims`): the recovered $\gamma$ within 5% of the truth;
+# true or predicted value (`emergence.claims`): the recovered $\gamma$ within 10% of the truth;
 # the couplings, summarized by the geometric mean of $K_j/K_j^{\rm true}$ over the five runs,
-# within 5% of 1; the threshold $K_c/(2\gamma)$ within 5% of 1; and the growth rate's slope
-# $s$ within 10% of Ott–Antonsen's $1/2$.
+# within 10% of 1; the threshold $K_c/(2\gamma)$ within 5% of 1; and the growth rate's slope
+# $s$ within 10% of Ott–Antonsen's $1/2$. (Ten percent for single parameters from 105 noisy
+# points of populations this small; the threshold, the chapter's claim, is held to five.)
 #
 # At this build's scale the posteriors are $\gamma =$ {glue:text}`g_mean:.3f` $\pm$
 # {glue:text}`g_sd:.3f` (truth 0.4), the couplings' geometric-mean ratio

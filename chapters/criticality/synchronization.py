@@ -241,7 +241,8 @@ for i, K in enumerate(SCAN_K[SHOW]):
 ax.set_xlabel("time t (the unit in which γ = 0.4)")
 ax.set_ylabel("order parameter r")
 ax.set_title(
-    f"N = {N_show} from uniform phases; dashed: $r_\\infty = \\sqrt{{1 - 2\\gamma/K}}$",
+    f"N = {N_show} from uniform phases; "
+    r"dashed: $r_\infty = \sqrt{1 - 2\gamma/K}$",
     fontsize=10,
 )
 ax.legend(fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.18))
@@ -258,9 +259,10 @@ plt.show()
 # and, below $K_c$, the root-mean-square $r$ times $\sqrt N$ (right).
 
 # %%
-# well below K_c, N <r^2> does not depend on N (the floor is N^-1/2); a floor that did not
-# fall with N would differ by sqrt(N_max / N_min) = 6 or more between the sizes. (Nearer K_c
-# the fluctuations are slow and a time average over scan_T / 2 holds few independent values.)
+# well below K_c, N <r^2> does not depend on N (the floor is N^-1/2); a floor
+# that did not fall with N would differ by sqrt(N_max / N_min) = 6 or more between
+# the sizes. (Nearer K_c the fluctuations are slow, and a time average over
+# scan_T / 2 holds few independent values.)
 below = SCAN_K <= 0.5 * K_C
 floor = np.array([scan[N]["rms"][below] * np.sqrt(N) for N in SIZES["scan_N"]])
 print("sqrt(N <r^2>) at K = 0.25 and 0.5 K_c, rows = N:\n", np.round(floor, 2))
@@ -440,8 +442,10 @@ thresholds = [
 ]
 for d, D in enumerate((0.0, NOISE_D)):
     print(
-        f"D = {D}: growth rates {np.round(rates[d], 2)}, theory {np.round(theory[d], 2)}\n"
-        f"        threshold {thresholds[d]:.3f} vs 2(gamma + D) = {2 * (GAMMA + D):.3f}"
+        f"D = {D}: growth rates {np.round(rates[d], 2)}\n"
+        f"        theory {np.round(theory[d], 2)}\n"
+        f"        threshold {thresholds[d]:.3f}, "
+        f"2(gamma + D) = {2 * (GAMMA + D):.3f}"
     )
     assert abs(thresholds[d] / (2 * (GAMMA + D)) - 1) < 0.1, "the threshold is off"
 prose.glue(th_quiet=thresholds[0], th_noisy=thresholds[1], noise_D=NOISE_D)
@@ -681,8 +685,9 @@ late = T_OBS >= 25.0
 
 
 def one_run(points):
-    """The mask that reads only run j_star's observations at the chosen times: the other
-    runs' couplings and floors then stay at their priors, and gamma is learnt from this run."""
+    """The mask that reads only run j_star's observations at the chosen times:
+    the other runs' couplings and floors then stay at their priors, and gamma is
+    learnt from this run."""
     return data["use"].at[:].set(False).at[j_star].set(jnp.asarray(points))
 
 
@@ -704,7 +709,8 @@ spread = {
     for name, f in (("whole", fit_whole), ("late", fit_late))
 }
 print(
-    f"sd of ln K: whole transient {spread['whole']:.3f}, late points only {spread['late']:.3f}"
+    f"sd of ln K: whole transients {spread['whole']:.3f}, "
+    f"late points only {spread['late']:.3f}"
 )
 assert spread["late"] > 3 * spread["whole"], (
     "the stationary-only fit is not degenerate"
@@ -910,7 +916,10 @@ prose.glue(
     s_mean=post["s"].mean(),
     s_sd=post["s"].std(),
 )
-OA = "Ott and Antonsen 2008; Strogatz 2000 (the Kuramoto model with Lorentzian frequencies)"
+OA = (
+    "Ott and Antonsen 2008; Strogatz 2000 "
+    "(the Kuramoto model with Lorentzian frequencies)"
+)
 TRUTH = "the simulated population's true parameters"
 # the verdicts at each scale, as the prose above states them
 EXPECT = dict(
@@ -924,7 +933,8 @@ claims.check(
     claims.Claim(
         "criticality/synchronization",
         TRUTH,
-        "half-width gamma of the frequencies, recovered from transients (rad per unit time)",
+        "half-width gamma of the frequencies, recovered from transients "
+        "(rad per unit time)",
         GAMMA,
         tolerance=0.1 * GAMMA,
     ),

@@ -181,7 +181,7 @@ def uniform_phases(key, n_systems, n_osc):
     return jax.random.uniform(key, (n_systems, n_osc), minval=-np.pi, maxval=np.pi)
 
 
-def run(key, theta0, K, T, *, D=0.0, dt=DT, every=1.0, n_osc=None):
+def run(key, theta0, K, T, *, D=0.0, dt=DT, every=1.0):
     """r(t) of a batch of populations with Lorentzian quantile frequencies."""
     n_osc = theta0.shape[-1]
     steps_per = int(round(every / dt))

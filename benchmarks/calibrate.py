@@ -101,28 +101,38 @@ def simulate_erasure(page, key, theta):
 
 MODELS = {
     "sandpile_activity": dict(
-        page="chapters/criticality/sandpile.py", call=0, params=["a", "u_star_32", "theta", "beta"]
+        page="chapters/criticality/sandpile.py",
+        model="activity_model",
+        call=0,
+        params=["a", "u_star_32", "theta", "beta"],
     ),
     "sandpile_size": dict(
-        page="chapters/criticality/sandpile.py", call=1, params=["tau", "D", "log_sc_ref"]
+        page="chapters/criticality/sandpile.py",
+        model="size_model",
+        call=1,
+        params=["tau", "D", "log_sc_ref"],
     ),
     "ising_fss": dict(
         page="chapters/criticality/ising.py",
+        model="fss_model",
         call=0,
         params=["Tc", "nu", "U_star", "gamma_nu", "d", "e"],
     ),
     "sync_transient": dict(
         page="chapters/criticality/synchronization.py",
+        model="transient_model",
         call=0,
         params=["gamma", "K", "sigma", "floor"],
     ),
     "sync_threshold": dict(
         page="chapters/criticality/synchronization.py",
-        call=3,
+        model="threshold_model",
+        call=2,
         params=["K_c", "s", "m", "sigma", "floor"],
     ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
+        model="erasure_model",
         call=0,
         params=["W_inf", "B", "mu_fail", "sigma_fail"],
         simulate=simulate_erasure,
@@ -131,6 +141,7 @@ MODELS = {
     ),
     "ratchet_paths": dict(
         page="chapters/stochastic/ratchet_inference.py",
+        model="ratchet_model",
         call=0,
         params=["V", "r", "gamma"],
         simulate=simulate_ratchet_paths,
@@ -138,6 +149,7 @@ MODELS = {
     ),
     "ratchet_snapshots": dict(
         page="chapters/stochastic/ratchet_inference.py",
+        model="snapshot_model",
         call=1,
         params=["V", "r", "gamma", "eps"],
         simulate=simulate_ratchet_snapshots,
@@ -145,11 +157,15 @@ MODELS = {
     ),
     "hopfield_threshold": dict(
         page="chapters/learning/associative_memory.py",
+        model="threshold_model",
         call=0,
         params=["alpha_c_Nmin", "drop", "nu", "alpha_inf"],
     ),
     "dense_exponent": dict(
-        page="chapters/learning/dense_associative_memory.py", call=0, params=["gamma"]
+        page="chapters/learning/dense_associative_memory.py",
+        model="exponent_model",
+        call=0,
+        params=["gamma"],
     ),
 }
 
@@ -158,6 +174,11 @@ def setup(name, scale):
     """The page's fit, a prior sampler, a simulator and a fit function for calibration.run."""
     spec = MODELS[name]
     page = capture(spec["page"], spec["call"], scale)
+    if page.kernel.model.__name__ != spec["model"]:
+        raise ValueError(
+            f"{spec['page']}'s fit {spec['call']} is {page.kernel.model.__name__}, not "
+            f"{spec['model']}: the page's fits were reordered, set MODELS[{name!r}]['call']"
+        )
     import jax
     from numpyro import handlers
     from numpyro.infer import MCMC, Predictive

@@ -1,7 +1,10 @@
 """The calibration script (benchmarks/calibrate.py) on a toy page: it captures the page's own
 model, data and NUTS settings, simulates from the model's prior and likelihood, and an exact
-model comes out calibrated; a page with fewer fits than asked is a clear error."""
+model comes out calibrated; a page with fewer fits than asked is a clear error. Every MODELS
+entry's fit index points at the model it names (a page whose fits were reordered fails here, not
+hours into a calibration run)."""
 
+import ast
 import sys
 from pathlib import Path
 
@@ -47,7 +50,9 @@ def test_a_toy_page_is_captured_and_calibrates(tmp_path, monkeypatch):
     assert captured.kernel.model.__name__ == "toy_model"
     with pytest.raises(ValueError, match="fewer than 2 calls"):
         page_fit.capture(page, 1, "ci")
-    monkeypatch.setitem(calibrate.MODELS, "toy", dict(page=str(page), call=0, params=["mu"]))
+    monkeypatch.setitem(
+        calibrate.MODELS, "toy", dict(page=str(page), model="toy_model", call=0, params=["mu"])
+    )
     _, sample_prior, simulate, fit, diag, jax = calibrate.setup("toy", "ci")
     from emergence import calibration
 
@@ -64,3 +69,39 @@ def test_a_toy_page_is_captured_and_calibrates(tmp_path, monkeypatch):
         assert abs(y_sim.mean() - theta["mu"]) < 4 * 0.7 / 5
         post = fit(k[2], (args, kwargs))
         assert abs(post["mu"].mean() - y_sim.mean()) < 0.1  # the posterior of these data
+
+
+def _fitted_models(page):
+    """The model named in each ``inference.run_nuts(key, NUTS(model, ...), ...)`` call of a page,
+    in the order the page makes them (the pages make their fits at top level, in source order)."""
+    tree = ast.parse(Path(page).read_text())
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run_nuts"
+    ]
+    names = []
+    for c in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+        kernel = c.args[1]
+        names.append(kernel.args[0].id if isinstance(kernel, ast.Call) else None)
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(calibrate.MODELS))
+def test_each_calibrated_model_is_the_pages_fit_it_names(name):
+    spec = calibrate.MODELS[name]
+    page = Path(__file__).resolve().parents[1] / spec["page"]
+    fitted = _fitted_models(page)
+    assert spec["call"] < len(fitted), f"{spec['page']} makes {len(fitted)} fits"
+    assert fitted[spec["call"]] == spec["model"], (name, fitted)
+
+
+def test_a_reordered_page_is_caught_before_any_fit(tmp_path, monkeypatch):
+    page = tmp_path / "toy.py"
+    page.write_text(PAGE)
+    monkeypatch.setitem(
+        calibrate.MODELS, "toy", dict(page=str(page), model="other_model", call=0, params=["mu"])
+    )
+    with pytest.raises(ValueError, match="fits were reordered"):
+        calibrate.setup("toy", "ci")
+    assert _fitted_models(page) == ["toy_model"]

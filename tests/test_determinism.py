@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from emergence import hopfield as hp
-from emergence import inference, ising, kuramoto, langevin, markov, sandpile, streams
+from emergence import inference, ising, kuramoto, langevin, markov, percolation, sandpile, streams
 
 Q = markov.generator(np.array([[0.0, 2.0, 0.5], [0.7, 0.0, 3.0], [2.5, 1.0, 0.0]]))
 
@@ -111,6 +111,15 @@ KERNELS = {
         record_every=5,
     ),
     "kuramoto.wrapped_cauchy_phases": lambda k: kuramoto.wrapped_cauchy_phases(k, 40, 0.6),
+    "percolation.domany_kinzel": lambda k: percolation.domany_kinzel(
+        k, percolation.seed(3, 30, 4), jnp.array([0.6, 0.65, 0.7]), 0.8, n_steps=40, origin=4
+    ),
+    "percolation.spacetime": lambda k: percolation.spacetime(
+        k, jnp.ones((2, 20)), 0.63, 0.87, n_steps=9
+    ),
+    "percolation.annihilation": lambda k: percolation.annihilation(
+        k, jnp.ones((2, 30)), jnp.array([0.4, 0.9]), n_steps=25, record_times=[5, 25]
+    ),
     "hopfield.random_patterns": lambda k: hp.random_patterns(k, 5, 40, (2,)),
     "hopfield.corrupt": lambda k: hp.corrupt(k, jnp.ones((3, 40), jnp.int8), 0.2),
     "hopfield.retrieve (T = 0)": lambda k: hp.retrieve(

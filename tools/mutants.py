@@ -63,6 +63,7 @@ MODULES = {
     "langevin": ("langevin.py", ["tests/test_langevin.py"]),
     "ising": ("ising.py", ["tests/test_ising.py"]),
     "kuramoto": ("kuramoto.py", ["tests/test_kuramoto.py"]),
+    "percolation": ("percolation.py", ["tests/test_percolation.py"]),
     "markov": ("markov.py", ["tests/test_markov.py"]),
     "hopfield.network": ("hopfield/network.py", ["tests/test_hopfield.py"]),
     "hopfield.theory": ("hopfield/theory.py", ["tests/test_hopfield.py"]),

@@ -16,6 +16,7 @@ ising     the 2D Ising model: checkerboard Metropolis, Swendsen-Wang, exact fini
           lattices
 kuramoto  phase oscillators coupled through their mean field, with noise; Ott-Antonsen's exact
           reduction
+percolation directed percolation (the Domany-Kinzel automaton) and A + A -> 0; exact small rings
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
 hopfield  associative memories: Hebbian networks of any order P, zero-T and Glauber dynamics,

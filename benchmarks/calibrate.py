@@ -130,6 +130,18 @@ MODELS = {
         call=2,
         params=["K_c", "s", "m", "sigma", "floor"],
     ),
+    "dp_scaling": dict(
+        page="chapters/criticality/directed_percolation.py",
+        model="dp_model",
+        call=0,
+        params=["p_c", "delta", "kappa", "a", "c", "g", "h"],
+    ),
+    "dp_annihilation": dict(
+        page="chapters/criticality/directed_percolation.py",
+        model="gas_model",
+        call=1,
+        params=["A", "c"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         model="erasure_model",

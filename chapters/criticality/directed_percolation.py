@@ -197,24 +197,35 @@ def log_times(T, n=48):
 # ## Space-time pictures
 #
 # Ninety-six stored sites (192 physical), 150 steps, from a fully active ring (top) and from a
-# single seed (bottom), at $p = 0.60$, $p_c$ and $0.70$. The same key for the three
-# probabilities.
+# single seed (bottom), at $p = 0.60$, $p_c$ and $0.70$. Most seeds die within a few steps at
+# any of these $p$, so the bottom row shows the longest-lived of 16 at each (a choice made
+# to show a cluster, and said as such: a typical seed's picture is a dot).
 
 # %%
 PIC_P = np.array([0.60, P_C, 0.70])
 PIC_L, PIC_T = 96, 150
-starts = {
-    "fully active start": np.ones((3, PIC_L), np.uint8),
-    "single seed": percolation.seed(3, PIC_L),
-}
-pictures = {
-    name: np.asarray(
-        percolation.spacetime(
-            k_pic, s0, *percolation.bond_probabilities(PIC_P), n_steps=PIC_T
-        )
+N_SEEDS = 16  # seeds per probability; the picture shows the longest-lived
+full_hist = percolation.spacetime(
+    k_pic,
+    np.ones((3, PIC_L), np.uint8),
+    *percolation.bond_probabilities(PIC_P),
+    n_steps=PIC_T,
+)
+seed_hist = np.asarray(
+    percolation.spacetime(
+        jax.random.fold_in(k_pic, 1),
+        percolation.seed(3 * N_SEEDS, PIC_L),
+        *percolation.bond_probabilities(np.repeat(PIC_P, N_SEEDS)),
+        n_steps=PIC_T,
     )
-    for name, s0 in starts.items()
+).reshape(PIC_T + 1, 3, N_SEEDS, PIC_L)
+lifetime = (seed_hist.sum(-1) > 0).sum(0)  # (probabilities, seeds)
+best = lifetime.argmax(1)
+pictures = {
+    "fully active start": np.asarray(full_hist),
+    f"longest-lived of {N_SEEDS} seeds": seed_hist[:, np.arange(3), best],
 }
+print("seeds alive at the end, of", N_SEEDS, ":", (lifetime > PIC_T).sum(1))
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 3, figsize=(11, 6.6), sharex=True, sharey=True)
@@ -508,8 +519,7 @@ ax.axhline(
     EXP["delta"], color="k", ls="--", lw=0.8, label=r"$\delta$ = 0.1595 (Jensen)"
 )
 ax.plot([0], [EXP["delta"]], "k*", ms=10)
-ax.set_xscale("symlog", linthresh=1e-3)
-ax.set_xlim(-1e-5, 0.3)
+ax.set_xlim(0, 0.08)
 ax.set_ylim(0.10, 0.22)
 ax.set_xlabel("1 / t (per step)")
 ax.set_ylabel(r"local slope $\delta_{\rm eff}(t)$")
@@ -981,7 +991,7 @@ JENSEN = (
 )
 EXPECT = dict(
     p_c=dict(ci="inconclusive", default="reproduced", full="reproduced"),
-    delta=dict(ci="inconclusive", default="reproduced", full="reproduced"),
+    delta=dict(ci="inconclusive", default="inconclusive", full="reproduced"),
     A=dict(ci="reproduced", default="reproduced", full="reproduced"),
 )
 claims.check(

@@ -90,7 +90,7 @@ SIZES = scale.pick(
         gas_T=2000,
         gas_runs=32,
         warmup=1000,
-        samples=1000,
+        samples=2000,
         chains=2,
     ),
     default=dict(
@@ -654,12 +654,16 @@ prose.glue(b_fit=b_fit)
 #
 # with $\kappa = 1/\nu_\parallel$, $t_0$ the window's end and $\Delta$ the grid's spacing
 # `fine_step` (so that $u$ runs over about $\pm 2$ across the grid at $t_0$ and $g$, $h$ are
-# the changes of $\ln\rho$ per grid step there). Priors: $p_c \sim \text{Uniform}(p_0 - 0.01, p_0 + 0.01)$,
-# the coarse scan's estimate give or take its spacing; $\delta \sim \text{Uniform}(0, 0.5)$; $\kappa \sim
-# \text{Uniform}(0.2, 1.2)$; the amplitude $a \sim \text{Normal}(0, 1)$ (a density of order one
-# at $t = 1$); the correction $c \sim \text{Normal}(0, 5)$ (a few steps); $g, h \sim
-# \text{Normal}(0, 1)$ (a grid step changing $\ln\rho$ by a factor $e$ would be a threshold
-# far sharper than any seen in the coarse scan). None is centred on the
+# the changes of $\ln\rho$ per grid step there). Priors: $p_c \sim \text{Uniform}(p_0 - 0.005,
+# p_0 + 0.005)$, the scan's estimate give or take two and a half steps of its second pass;
+# $\delta \sim \text{Uniform}(0, 0.5)$; $\kappa \sim \text{Uniform}(0.2, 1.2)$; the amplitude
+# $a \sim \text{Normal}(0, 1)$ (a density of order one at $t = 1$); the correction
+# $c \sim \text{Normal}(0, 5)$ (a few steps); $g \sim \text{HalfNormal}(0.5)$, positive
+# because opening more bonds can only add activity (bond DP is monotone in $p$: couple two
+# runs through the same random numbers), and at most about a factor 1.6 in $\rho$ per grid
+# step at $t_0$, several times more than the coarse scan shows between its neighbours a
+# hundredth apart; $h \sim \text{Normal}(0, 0.1)$, the scaling function's curvature, small
+# next to $g$ over the grid's $|u| \le 2$. None is centred on the
 # literature's values.
 
 # %%
@@ -686,7 +690,7 @@ data = dict(
     chol=jnp.asarray(np.linalg.cholesky(cov), jnp.float32),
     y=jnp.asarray(np.log(mean).T, jnp.float32),  # (probabilities, times)
     step=jnp.float32(SIZES["fine_step"]),
-    p_range=jnp.asarray([p0 - 0.01, p0 + 0.01], jnp.float32),
+    p_range=jnp.asarray([p0 - 0.005, p0 + 0.005], jnp.float32),
 )
 print(
     f"{obs_t.size} times from {obs_t[0]} to {obs_t[-1]}; relative errors "
@@ -702,8 +706,8 @@ def dp_model(t, p, chol, step, p_range, y=None):
     kappa = numpyro.sample("kappa", dist.Uniform(0.2, 1.2))
     a = numpyro.sample("a", dist.Normal(0.0, 1.0))
     c = numpyro.sample("c", dist.Normal(0.0, 5.0))
-    g = numpyro.sample("g", dist.Normal(0.0, 1.0))
-    h = numpyro.sample("h", dist.Normal(0.0, 1.0))
+    g = numpyro.sample("g", dist.HalfNormal(0.5))
+    h = numpyro.sample("h", dist.Normal(0.0, 0.1))
     u = (p[:, None] - p_c) / step * (t[None, :] / t[-1]) ** kappa
     mu = a - delta * jnp.log(t) + jnp.log1p(c / t) + g * u + h * u**2
     numpyro.sample("y", dist.MultivariateNormal(mu, scale_tril=chol), obs=y)

@@ -878,7 +878,7 @@ plt.show()
 # %% [markdown]
 # The decay is $t^{-1/2}$, far slower than the mean field's $1/t$ (dotted), and both hopping
 # probabilities reach the same amplitude once time is measured in units of $1/D$. To put a
-# number on it: the model $\ln\bar\rho(t) = \ln A - \tfrac12\ln(8\pi D t) + \ln(1 + c_h/t)$
+# number on it: the model $\ln\bar\rho(t) = \ln A - \tfrac12\ln(8\pi D t) + c_h/t$
 # for $t \ge 20$, with one amplitude $A$ for both gases and a correction $c_h$ each, the same
 # multivariate-normal likelihood as above (covariance across times from the runs). Priors:
 # $A \sim \text{LogNormal}(0, 1)$, $c_h \sim \text{Normal}(0, 20)$ (steps).
@@ -904,7 +904,7 @@ def gas_model(t, D, chol, y=None):
     mu = (
         jnp.log(A)
         - 0.5 * jnp.log(8 * jnp.pi * D[:, None] * t[None, :])
-        + jnp.log1p(c[:, None] / t[None, :])
+        + c[:, None] / t[None, :]
     )
     numpyro.sample("y", dist.MultivariateNormal(mu, scale_tril=chol), obs=y)
 

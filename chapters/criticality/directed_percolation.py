@@ -963,7 +963,8 @@ cal_gas = calibration.show(
 calibration.expect(cal_gas, calibrated=True)
 
 # %% [markdown]
-# Both models come out calibrated, but the scaling model's run is short of the planned 100
+# Both models come out calibrated. The annihilation model's 100 fits all converged. The
+# scaling model's run is short of the planned 100
 # data sets: 34 were fitted (each fit of this model takes about a minute on the 2-core
 # machine; the rest are owed), so its coverage intervals are wide, and the check could miss a
 # miscalibration of ten percentage points. Its fits' own diagnostics are poor: half of them

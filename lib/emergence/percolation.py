@@ -476,7 +476,7 @@ def dk_transition_matrix(L: int, p1: float, p2: float) -> np.ndarray:
     Parameters
     ----------
     L : int
-        Stored sites, ``2 <= L <= 12``.
+        Stored sites, ``2 <= L <= 10``.
     p1, p2 : float
         The probabilities of activity with one and with two active parents.
 
@@ -488,8 +488,8 @@ def dk_transition_matrix(L: int, p1: float, p2: float) -> np.ndarray:
         set.
     """
     L = _positive_int("L", L)
-    if not 2 <= L <= 12:
-        raise ValueError(f"L must be in [2, 12] for the exact chain, got {L}")
+    if not 2 <= L <= 10:
+        raise ValueError(f"L must be in [2, 10] for the exact chain, got {L}")
     p1, p2 = float(_probability("p1", p1)), float(_probability("p2", p2))
     conf = _configurations(L).astype(int)
     k = conf + np.roll(conf, 1, axis=1)  # parents j - 1 and j
@@ -522,7 +522,7 @@ def dk_exact(L, p1, p2, state0, n_steps: int, origin: int | None = None) -> Exac
     Parameters
     ----------
     L : int
-        Stored sites, ``2 <= L <= 12``.
+        Stored sites, ``2 <= L <= 10``.
     p1, p2 : float
         The probabilities of activity with one and with two active parents.
     state0 : array_like
@@ -564,7 +564,7 @@ def dk_absorption_time(L: int, p1: float, p2: float, state0) -> float:
     Parameters
     ----------
     L : int
-        Stored sites, ``2 <= L <= 12``.
+        Stored sites, ``2 <= L <= 10``.
     p1, p2 : float
         The probabilities, with ``p2 < 1`` (at ``p2 = 1`` the fully active ring never dies).
     state0 : array_like
@@ -744,7 +744,7 @@ def annihilation_transition_matrix(L: int, hop: float) -> np.ndarray:
     Parameters
     ----------
     L : int
-        Sites, ``2 <= L <= 8``.
+        Sites, ``2 <= L <= 7``.
     hop : float
         The hopping probability ``h`` in ``(0, 1]``.
 
@@ -754,8 +754,8 @@ def annihilation_transition_matrix(L: int, hop: float) -> np.ndarray:
         Shape ``(2^L, 2^L)``.
     """
     L = _positive_int("L", L)
-    if not 2 <= L <= 8:
-        raise ValueError(f"L must be in [2, 8] for the exact chain, got {L}")
+    if not 2 <= L <= 7:
+        raise ValueError(f"L must be in [2, 7] for the exact chain, got {L}")
     h = float(_probability("hop", hop))
     T = np.zeros((2**L, 2**L))
     moves = ((0, 1.0 - h), (1, h / 2), (-1, h / 2))

@@ -254,16 +254,17 @@ print(f"page ran in {time.perf_counter() - T_START:.1f} s")
 #   oscillators, numba's the scalar C library's, and XLA's vectorized and fused with the rest
 #   of the step. What JAX adds here is less speed on a CPU than the same code on a GPU, and
 #   batches of populations with their own couplings in one call.
-# - **Directed percolation: JAX behind, bound by its random numbers**:
-#   {glue:text}`percolation_nb_lo:.2f` to {glue:text}`percolation_nb_hi:.2f` times numba's
-#   speed and {glue:text}`percolation_np_lo:.2f` to {glue:text}`percolation_np_hi:.2f` times
-#   NumPy's. A site update is an add, two comparisons and one random number, and the random
-#   number is nearly all the cost: on this CPU JAX's threefry generator makes about as many
-#   32-bit words per second as the kernel updates sites, NumPy's PCG64 several times more.
-#   Packing 32 sites into a machine word (multi-spin coding) would make the logic 32 times
-#   cheaper and leave the generator's cost as it is, so the kernel stays unpacked; a faster
-#   generator is the open question of the random-number study planned for the Langevin and
-#   Gillespie kernels.
+# - **Directed percolation: on par with NumPy, bound by its random numbers**:
+#   {glue:text}`percolation_np_lo:.2f` to {glue:text}`percolation_np_hi:.2f` times NumPy's
+#   speed and {glue:text}`percolation_nb_lo:.2f` to {glue:text}`percolation_nb_hi:.2f` times
+#   numba's. A site update is an add, two comparisons and one random number, and the random
+#   number is nearly all the cost: JAX's threefry generator makes about as many 32-bit words
+#   per second on this CPU as the kernel updates sites, NumPy's PCG64 a few times more per
+#   core. JAX gains its lead over the loop by running the rings on both cores; one ring of
+#   $2^{20}$ sites (the lowest ratios) runs its draws on one. Packing 32 sites into a machine
+#   word (multi-spin coding) would make the logic 32 times cheaper and leave the generator's
+#   cost as it is, so the kernel stays unpacked; a faster generator is the open question of
+#   the random-number study planned for the Langevin and Gillespie kernels.
 #
 # What the CPU does not show is the other half of the case for JAX: the same kernels, unchanged,
 # run on a GPU, where the batch dimension (lattices, trajectories, networks) runs in parallel.

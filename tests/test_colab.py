@@ -45,7 +45,10 @@ def test_every_page_gets_a_notebook_with_the_install_cell_first(tmp_path):
 def _run_install_cell(monkeypatch, on_colab: bool):
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append((a, k)))
-    monkeypatch.delenv("EMERGENCE_DATA", raising=False)
+    # the cell sets EMERGENCE_DATA: set and delete it through monkeypatch so that its undo
+    # removes what the cell set (a delenv of an absent variable records nothing to undo)
+    monkeypatch.setenv("EMERGENCE_DATA", "")
+    monkeypatch.delenv("EMERGENCE_DATA")
     if on_colab:
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
         monkeypatch.setattr(os.path, "isdir", lambda p: False)

@@ -65,3 +65,21 @@ def test_a_page_without_a_first_run_fails(tmp_path):
     page.write_text(PAGE)
     (tmp_path / "executed").mkdir()
     assert rerun_check.main([str(tmp_path / "executed"), str(page)]) == 1
+
+
+def test_a_wall_time_padded_to_a_width_is_masked_with_its_padding():
+    """The Ising page prints ``in %5.1f s``: 12.3 s and 3.2 s differ in their leading spaces."""
+
+    def cell(text):
+        return nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text=text)])]
+        )
+
+    slow, fast = (
+        cell("L =   32: 1000 updates in  12.3 s\n"),
+        cell("L =   32: 1000 updates in   3.2 s\n"),
+    )
+    assert rerun_check.outputs(slow) == rerun_check.outputs(fast)
+    # the numbers around it are not masked
+    other = cell("L =   64: 1000 updates in   3.2 s\n")
+    assert rerun_check.outputs(other) != rerun_check.outputs(fast)

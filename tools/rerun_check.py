@@ -29,8 +29,9 @@ import book_build  # noqa: E402  (the key nbrecord saves the first run under)
 COMPARED = ("text/plain", "text/html", "image/png")
 # What is allowed to differ: wall times the pages print ("in 2.3 s", "NUTS: 6.0 s", "(9.3e+05
 # jumps/s)"), the time stamp of each claim check's record (ISO 8601) and objects' addresses in
-# their plain-text repr. Every other number must come back bit for bit.
-WALL_TIME = re.compile(r"\b\d+(\.\d+)?(e[+-]\d+)? (s\b(?!\^)|jumps/s\b)")
+# their plain-text repr. Every other number must come back bit for bit. A time printed padded to
+# a width ("in %5.1f s") takes its padding with it: 12.3 s and 3.2 s differ in their spaces.
+WALL_TIME = re.compile(r" *\b\d+(\.\d+)?(e[+-]\d+)? (s\b(?!\^)|jumps/s\b)")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
@@ -45,7 +46,7 @@ def outputs(nb) -> list[list[str]]:
         for o in cell.get("outputs", []):
             kind = o["output_type"]
             if kind == "stream" and o["name"] == "stdout":
-                stdout.append(WALL_TIME.sub("(wall time)", o["text"]))
+                stdout.append(WALL_TIME.sub(" (wall time)", o["text"]))
             elif kind in ("execute_result", "display_data"):
                 for mime in COMPARED:
                     if mime in o["data"]:

@@ -59,10 +59,11 @@ def capture(page: str | Path, call: int = 0, scale: str = "ci") -> PageFit:
     scale : str
         The ``EMERGENCE_SCALE`` to run the page at.
     """
-    # The page runs at `scale` without a display; the caller's environment is restored after
-    # (a pytest-xdist worker that kept MPLBACKEND=Agg started its later pages' kernels with
-    # it, and their plt.show() drew nothing).
-    saved = {k: os.environ.get(k) for k in ("EMERGENCE_SCALE", "MPLBACKEND")}
+    # The page runs at `scale` without a display; the caller's environment is restored after,
+    # with whatever the page's cells set in it (numpyro.set_host_device_count writes
+    # XLA_FLAGS): a pytest-xdist worker that kept MPLBACKEND=Agg started its later pages'
+    # kernels with it, and their plt.show() drew nothing.
+    saved = dict(os.environ)
     os.environ["EMERGENCE_SCALE"] = scale
     os.environ.setdefault("MPLBACKEND", "Agg")
     page = (ROOT / page).resolve() if not Path(page).is_absolute() else Path(page)
@@ -111,9 +112,6 @@ def capture(page: str | Path, call: int = 0, scale: str = "ci") -> PageFit:
     finally:
         inference.run_nuts = real
         os.chdir(cwd)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        os.environ.clear()
+        os.environ.update(saved)
     raise ValueError(f"{page} makes fewer than {call + 1} calls of inference.run_nuts")

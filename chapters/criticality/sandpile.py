@@ -35,14 +35,20 @@
 # - check the paper's claims against the posterior, and see which reproduce and why.
 
 # %% tags=["hide-cell"]
+import os
 import time
+
+import numpyro
+
+numpyro.set_host_device_count(
+    min(4, os.cpu_count() or 1)
+)  # one CPU device per chain, before JAX starts
 
 import arviz as az
 import jax
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
-import numpyro
 import numpyro.distributions as dist
 from matplotlib.ticker import NullFormatter
 from numpyro.infer import NUTS, Predictive, init_to_median

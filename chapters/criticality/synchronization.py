@@ -44,13 +44,19 @@
 #   see why the stationary value alone cannot, and locate the threshold from data.
 
 # %% tags=["hide-cell"]
+import os
 import time
+
+import numpyro
+
+numpyro.set_host_device_count(
+    min(4, os.cpu_count() or 1)
+)  # one CPU device per chain, before JAX starts
 
 import jax
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
-import numpyro
 import numpyro.distributions as dist
 from numpyro.infer import NUTS, Predictive, init_to_median
 

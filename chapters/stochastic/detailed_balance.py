@@ -28,14 +28,20 @@
 # - read how strongly detailed balance is broken from the posteriors of the cycle affinities.
 
 # %% tags=["hide-cell"]
+import os
 import time
+
+import numpyro
+
+numpyro.set_host_device_count(
+    min(4, os.cpu_count() or 1)
+)  # one CPU device per chain, before JAX starts
 
 import arviz as az
 import jax
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
-import numpyro
 import numpyro.distributions as dist
 from IPython.display import display
 from numpyro.infer import NUTS

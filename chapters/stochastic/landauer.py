@@ -40,13 +40,19 @@
 # %% tags=["hide-cell"]
 import dataclasses
 import inspect
+import os
 import time
+
+import numpyro
+
+numpyro.set_host_device_count(
+    min(4, os.cpu_count() or 1)
+)  # one CPU device per chain, before JAX starts
 
 import jax
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
-import numpyro
 import numpyro.distributions as dist
 from IPython.display import display
 from matplotlib.ticker import NullFormatter

@@ -983,8 +983,8 @@ far = (
 cal_dp_n = cal_dp["datasets"]
 print(
     f"{stuck.sum()} of {stuck.size} fits with max r_hat > 1.01; of those, {(stuck & far).sum()}"
-    f" with p_c drawn beyond the fine grid; of the {(~stuck).sum()} converged fits, "
-    f"{(~stuck & far).sum()} beyond it"
+    f" with p_c drawn beyond the fine grid\nof the {(~stuck).sum()} converged fits, "
+    f"{(~stuck & far).sum()} with p_c beyond it"
 )
 prose.glue(
     cal_dp_n=cal_dp_n,

@@ -28,7 +28,7 @@ import argparse
 import jax
 import jax.numpy as jnp
 import numpy as np
-from common import best_of, header, optional_numba, write_results
+from common import best_of, header, optional_numba, rates_line, write_results
 
 from emergence import ising
 
@@ -141,9 +141,7 @@ def bench(L, numba_run, with_isingrs):
         t, e = best_of(lambda: isingrs_sweeps(L, n_rs))
         rates["ising_rs"] = L * L * n_rs / t
         agree("ising-rs", e, L)
-    line = " | ".join(f"{k} {v / 1e6:8.1f} M/s" for k, v in rates.items())
-    ratios = " ".join(f"JAX/{k} {rates['jax'] / v:5.2f}" for k, v in rates.items() if k != "jax")
-    print(f"L = {L:4d} ({B:4d} lattices): {line} | {ratios}", flush=True)
+    print(f"L = {L:4d} ({B:4d} lattices): {rates_line(rates)}", flush=True)
     return dict(
         size=L,
         lattices=B,

@@ -24,7 +24,7 @@ import argparse
 
 import jax
 import numpy as np
-from common import best_of, header, optional_numba, write_results
+from common import best_of, header, optional_numba, rates_line, write_results
 
 from emergence import kuramoto
 
@@ -140,9 +140,7 @@ def bench(N, numba_run):
         t, r = best_of(lambda: numba_run(th, om, STEPS, K, DT))
         rates["numba"] = work / t
         agree("numba", r[-1], N)
-    line = " | ".join(f"{k} {v / 1e6:8.1f} M/s" for k, v in rates.items())
-    ratios = " ".join(f"JAX/{k} {rates['jax'] / v:5.2f}" for k, v in rates.items() if k != "jax")
-    print(f"N = {N:8d} ({B:4d} populations): {line} | {ratios}", flush=True)
+    print(f"N = {N:8d} ({B:4d} populations): {rates_line(rates)}", flush=True)
     return dict(size=N, populations=B, **{k: rates.get(k) for k in ("jax", "numpy", "numba")})
 
 

@@ -25,7 +25,7 @@ import argparse
 
 import jax
 import numpy as np
-from common import best_of, header, optional_numba, write_results
+from common import best_of, header, optional_numba, rates_line, write_results
 
 from emergence import percolation
 
@@ -107,9 +107,7 @@ def bench(L, numba_run):
         t, a = best_of(lambda: numba_run(s0, STEPS, P1, P2, 1))
         rates["numba"] = work / t
         agree("numba", a[-1], a_jax[-1], L)
-    line = " | ".join(f"{k} {v / 1e6:8.1f} M/s" for k, v in rates.items())
-    ratios = " ".join(f"JAX/{k} {rates['jax'] / v:5.2f}" for k, v in rates.items() if k != "jax")
-    print(f"L = {L:8d} ({n:4d} rings): {line} | {ratios}", flush=True)
+    print(f"L = {L:8d} ({n:4d} rings): {rates_line(rates)}", flush=True)
     return dict(size=L, rings=n, **{k: rates.get(k) for k in ("jax", "numpy", "numba")})
 
 

@@ -140,7 +140,7 @@ MODELS = {
         page="chapters/criticality/directed_percolation.py",
         model="gas_model",
         call=1,
-        params=["A", "c"],
+        params=["A", "b", "c"],
     ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",

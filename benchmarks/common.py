@@ -28,6 +28,14 @@ def optional_numba(factory):
         return None
 
 
+def rates_line(rates: dict) -> str:
+    """``rates`` (name -> units per second, ``jax`` first) as one printed line, with JAX's
+    ratio to each of the others: ``jax  12.3 M/s | numpy ... | JAX/numpy  1.04 ...``."""
+    line = " | ".join(f"{k} {v / 1e6:8.1f} M/s" for k, v in rates.items())
+    ratios = " ".join(f"JAX/{k} {rates['jax'] / v:5.2f}" for k, v in rates.items() if k != "jax")
+    return f"{line} | {ratios}"
+
+
 def header(unit: str) -> None:
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}; {unit} (best of {REPEATS})")
 

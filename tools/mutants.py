@@ -64,6 +64,8 @@ MODULES = {
     "ising": ("ising.py", ["tests/test_ising.py"]),
     "kuramoto": ("kuramoto.py", ["tests/test_kuramoto.py"]),
     "percolation": ("percolation.py", ["tests/test_percolation.py"]),
+    "spins": ("spins.py", ["tests/test_spins.py"]),
+    "_validate": ("_validate.py", ["tests/test_validate.py"]),
     "markov": ("markov.py", ["tests/test_markov.py"]),
     "hopfield.network": ("hopfield/network.py", ["tests/test_hopfield.py"]),
     "hopfield.theory": ("hopfield/theory.py", ["tests/test_hopfield.py"]),

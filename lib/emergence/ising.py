@@ -35,6 +35,8 @@ import jax.numpy as jnp
 import numpy as np
 from scipy.special import ellipk, logsumexp
 
+from emergence import _validate
+
 T_C = 2.0 / np.log(1.0 + np.sqrt(2.0))  # Onsager's critical temperature, in units of J / k_B
 PROBABILITY_RESOLUTION = 1 << 24  # the checkerboard's probabilities, in steps of 2^-24
 ENUMERATION_MAX_SITES = 20  # exact_moments enumerates 2^N states: N = L^2 <= 20 (L <= 4)
@@ -373,9 +375,7 @@ def swendsen_wang_kernel(key, spins, beta, J, n_sweeps: int, record: int = 0):
 # --------------------------------------------------------------------------------------------
 
 
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+_check_positive_int = _validate.positive_int
 
 
 def _check_finite(name, value):

@@ -53,6 +53,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from emergence import _validate
+
 
 class Run(NamedTuple):
     """What :func:`simulate` returns; ``R = n_steps // record_every`` records after the start.
@@ -76,22 +78,10 @@ class Run(NamedTuple):
 
 
 def _per_system(name, value, n):
-    v = np.asarray(value, dtype=float)
-    if v.ndim > 1 or (v.ndim == 1 and v.shape[0] != n):
-        raise ValueError(
-            f"{name} must be a scalar or have one value per system, shape ({n},), got shape {v.shape}"
-        )
-    bad = ~np.isfinite(v) | (v < 0)
-    if np.any(bad):
-        first = float(np.ravel(v)[np.argmax(np.ravel(bad))])
-        raise ValueError(f"{name} must be finite and >= 0, got {first!r}")
-    return np.broadcast_to(v, (n,))
+    return _validate.per_item(name, _validate.in_range(name, value, lo=0.0), n, "system")
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
+_positive_int = _validate.positive_int
 
 
 def order_parameter(theta) -> tuple[jax.Array, jax.Array]:

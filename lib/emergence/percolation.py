@@ -51,6 +51,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from emergence import _validate
+
 #: The critical point of bond directed percolation in 1+1 dimensions (Jensen 1999, series).
 P_C_BOND = 0.644700
 #: The critical point of site directed percolation in 1+1 dimensions (Jensen 1999).
@@ -153,13 +155,7 @@ def realized_probability(p):
     return _threshold(_probability("p", p)) / _SCALE
 
 
-def _probability(name, p):
-    v = np.asarray(p, dtype=float)
-    bad = ~np.isfinite(v) | (v < 0) | (v > 1)
-    if np.any(bad):
-        first = float(np.ravel(v)[np.argmax(np.ravel(bad))])
-        raise ValueError(f"{name} must be a probability in [0, 1], got {first!r}")
-    return v
+_probability = _validate.probability
 
 
 def _threshold(p):
@@ -266,10 +262,7 @@ def _history_kernel(keys, state0, thr1, thr2, *, n_steps):
     return jnp.concatenate([state0[None], hist])
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
+_positive_int = _validate.positive_int
 
 
 def _as_state(name, state, min_sites=2):
@@ -287,13 +280,7 @@ def _as_state(name, state, min_sites=2):
 
 
 def _per_realization(name, value, n):
-    v = _probability(name, value)
-    if v.ndim > 1 or (v.ndim == 1 and v.shape[0] != n):
-        raise ValueError(
-            f"{name} must be a scalar or have one value per realization, shape ({n},), "
-            f"got shape {v.shape}"
-        )
-    return np.broadcast_to(v, (n,))
+    return _validate.per_item(name, _probability(name, value), n, "realization")
 
 
 def _record_times(record_times, n_steps):

@@ -1,0 +1,501 @@
+"""Exact diagonalization of spin-1/2 chains, sector by sector.
+
+A chain of ``L`` spins has the ``2^L`` basis states ``|s>``, ``s`` an integer whose bit ``i`` is
+spin ``i``: bit 0 is up (``Z_i = +1``), bit 1 is down (``Z_i = -1``). Hamiltonians are sums of
+Pauli strings (:func:`pauli_sum`, :func:`mixed_field_ising`), built as SciPy sparse matrices
+in the full space; a :class:`Sector` is an orthonormal basis of one symmetry sector (momentum
+``k = 2 pi m / L`` on a ring; reflection parity in the sectors where it commutes with the
+translations, ``k = 0`` and ``k = pi``, or on an open chain; the global spin flip ``prod_i X_i``
+where the Hamiltonian has it), and :func:`project` writes a Hamiltonian or an observable in it.
+
+The sector's basis vectors are the group averages ``sum_g chi(g) g|r>`` of representative
+states ``r`` (one per orbit of the symmetry group, the orbit's smallest integer), normalized,
+with ``chi`` the sector's character: ``chi(T^j P^s F^f) = e^{-i k j} p^s z^f`` for translations
+``T``, reflection ``P`` and flip ``F``. An orbit whose average vanishes has no state in the
+sector. The vectors satisfy ``T v = e^{i k} v``, ``P v = p v``, ``F v = z v``.
+
+:func:`eigh` diagonalizes a sector's matrix with ``jax.numpy.linalg.eigh`` in float64 (on the
+default device: a GPU where there is one); :func:`evolve` and :func:`expectation_in_time`
+work in the eigenbasis; :func:`spacing_ratios` gives the level-spacing ratios
+``r_n = min(s_n, s_{n+1}) / max(s_n, s_{n+1})`` of Oganesyan and Huse, whose means for the
+Gaussian orthogonal ensemble and for Poisson levels are :data:`R_GOE` and :data:`R_POISSON`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import scipy.sparse as sp
+
+from emergence import _validate
+
+R_GOE = 0.5307  # <r> of large GOE matrices (Atas, Bogomolny, Giraud and Roux 2013, numerics)
+R_POISSON = 2 * np.log(2) - 1  # <r> of independent (Poisson) levels: 2 ln 2 - 1 = 0.38629...
+
+MAX_SITES = 24  # 2^24 states: the full-space sparse matrices stop being a laptop's business
+BOUNDARIES = ("ring", "open")
+_PAULI = "IXYZ"
+
+
+class Sector(NamedTuple):
+    """One symmetry sector of a chain of ``L`` spins.
+
+    ``states`` are the full-space basis states with weight in the sector and ``basis`` the
+    ``(2^L, dim)`` sparse matrix whose columns are the sector's orthonormal basis vectors.
+    ``m`` is the momentum index (``k = 2 pi m / L``; None on an open chain), ``parity`` and
+    ``flip`` the eigenvalues ``+-1`` of reflection and spin flip (None where not resolved).
+    """
+
+    L: int
+    boundary: str
+    m: int | None
+    parity: int | None
+    flip: int | None
+    basis: sp.csc_matrix
+
+    @property
+    def dim(self) -> int:
+        return self.basis.shape[1]
+
+    @property
+    def real(self) -> bool:
+        """Whether the basis vectors are real (``k = 0`` or ``pi``, or an open chain)."""
+        return self.m is None or (2 * self.m) % self.L == 0
+
+    @property
+    def label(self) -> str:
+        parts = [] if self.m is None else [f"k = 2 pi {self.m}/{self.L}"]
+        parts += [] if self.parity is None else [f"P = {self.parity:+d}"]
+        parts += [] if self.flip is None else [f"F = {self.flip:+d}"]
+        return f"{self.boundary} of {self.L}: " + (", ".join(parts) or "full space")
+
+
+class Eigen(NamedTuple):
+    """Eigenvalues (ascending) and eigenvectors (columns) of a sector's Hermitian matrix."""
+
+    energies: np.ndarray
+    vectors: np.ndarray
+
+
+# --------------------------------------------------------------------------------------------
+# checks
+# --------------------------------------------------------------------------------------------
+
+
+def _sites(L, min_sites=2) -> int:
+    L = _validate.positive_int("L", L)
+    if not min_sites <= L <= MAX_SITES:
+        raise ValueError(f"L must be an integer in [{min_sites}, {MAX_SITES}], got {L!r}")
+    return L
+
+
+def _boundary(boundary) -> str:
+    if boundary not in BOUNDARIES:
+        raise ValueError(f"boundary must be one of {BOUNDARIES}, got {boundary!r}")
+    return boundary
+
+
+def _sign(name, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or value not in (1, -1):
+        raise ValueError(f"{name} must be +1, -1 or None, got {value!r}")
+    return int(value)
+
+
+def _real(name, value) -> float:
+    return float(_validate.in_range(name, value))
+
+
+# --------------------------------------------------------------------------------------------
+# Hamiltonians as Pauli sums
+# --------------------------------------------------------------------------------------------
+
+
+def pauli_sum(L: int, terms) -> sp.csr_matrix:
+    """The ``2^L x 2^L`` sparse matrix of a sum of Pauli strings.
+
+    Parameters
+    ----------
+    L : int
+        The number of spins, in ``[1, MAX_SITES]``.
+    terms : iterable of (coefficient, dict)
+        Each term is a real or complex coefficient and a mapping ``site -> "X" | "Y" | "Z"``
+        (sites in ``[0, L)``; an empty mapping is the identity).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Complex where any term has an odd number of ``Y`` or a complex coefficient, else real.
+    """
+    L = _sites(L, min_sites=1)
+    s = np.arange(2**L, dtype=np.int64)
+    rows, cols, vals = [], [], []
+    for term in terms:
+        try:
+            coef, ops = term
+            coef = complex(coef)
+            ops = dict(ops)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"each term must be (coefficient, {{site: 'X' | 'Y' | 'Z'}}), got {term!r}"
+            ) from None
+        if not np.isfinite(coef):
+            raise ValueError(f"a term's coefficient must be finite, got {coef!r}")
+        flip, phase = 0, np.ones(s.size, complex)
+        for site, op in ops.items():
+            if isinstance(site, bool) or not isinstance(site, int | np.integer) or not 0 <= site < L:
+                raise ValueError(f"a term's site must be an integer in [0, {L}), got {site!r}")
+            if op not in ("X", "Y", "Z"):
+                raise ValueError(f"a term's operator must be 'X', 'Y' or 'Z', got {op!r}")
+            bit = (s >> site) & 1
+            if op in ("X", "Y"):
+                flip |= 1 << int(site)
+            if op == "Z":
+                phase *= 1 - 2 * bit
+            elif op == "Y":  # Y|0> = i|1>, Y|1> = -i|0>
+                phase *= 1j * (1 - 2 * bit)
+        rows.append(s ^ flip)
+        cols.append(s)
+        vals.append(coef * phase)
+    if not rows:
+        return sp.csr_matrix((2**L, 2**L))
+    v = np.concatenate(vals)
+    if np.all(v.imag == 0):
+        v = v.real
+    H = sp.csr_matrix((v, (np.concatenate(rows), np.concatenate(cols))), shape=(2**L, 2**L))
+    H.sum_duplicates()
+    H.eliminate_zeros()
+    return H
+
+
+def chain_terms(L: int, coefficient, ops: str, boundary: str = "ring") -> list:
+    """The terms ``coefficient * sum_i ops[0]_i ops[1]_{i+1} ...`` along the chain.
+
+    ``ops`` is a string of ``X``, ``Y``, ``Z`` (``"ZZ"``, ``"X"``, ``"XZX"``) placed on
+    consecutive sites; on a ring the string wraps around (``L`` terms), on an open chain it
+    stops at the end (``L - len(ops) + 1`` terms).
+    """
+    L = _sites(L, min_sites=1)
+    boundary = _boundary(boundary)
+    if not ops or any(c not in "XYZ" for c in ops) or len(ops) > L:
+        raise ValueError(f"ops must be 1 to L = {L} letters from 'XYZ', got {ops!r}")
+    starts = range(L) if boundary == "ring" else range(L - len(ops) + 1)
+    terms = []
+    for i in starts:
+        ops_i = {}
+        for j, c in enumerate(ops):
+            site = (i + j) % L
+            if site in ops_i:
+                raise ValueError(f"ops = {ops!r} wraps onto itself on a ring of {L} sites")
+            ops_i[site] = c
+        terms.append((coefficient, ops_i))
+    return terms
+
+
+def mixed_field_ising(L: int, J=1.0, hx=0.9045, hz=0.8090, boundary: str = "ring") -> sp.csr_matrix:
+    """``H = J sum_i Z_i Z_{i+1} + hx sum_i X_i + hz sum_i Z_i`` on a ring or open chain.
+
+    The defaults are the chaotic point of Kim and Huse (2013); ``hz = 0`` is the transverse-field
+    chain, integrable (free fermions). Bonds wrap around on a ring (``L >= 3``), not on an open
+    chain (``L >= 2``).
+    """
+    boundary = _boundary(boundary)
+    L = _sites(L, min_sites=3 if boundary == "ring" else 2)
+    J, hx, hz = _real("J", J), _real("hx", hx), _real("hz", hz)
+    terms = chain_terms(L, J, "ZZ", boundary) + chain_terms(L, hx, "X", boundary)
+    if hz != 0:
+        terms += chain_terms(L, hz, "Z", boundary)
+    return pauli_sum(L, terms)
+
+
+# --------------------------------------------------------------------------------------------
+# symmetry sectors
+# --------------------------------------------------------------------------------------------
+
+
+def _translate(s, j, L):
+    mask = (1 << L) - 1
+    return ((s << j) | (s >> (L - j))) & mask if j % L else s
+
+
+def _reflect(s, L):
+    out = np.zeros_like(s)
+    for i in range(L):
+        out |= ((s >> i) & 1) << (L - 1 - i)
+    return out
+
+
+def _group(L, boundary, m, parity, flip):
+    """``(image function, character)`` for every element of the sector's symmetry group."""
+    mask = (1 << L) - 1
+    shifts = range(L) if boundary == "ring" else [0]
+    elements = []
+    for j in shifts:
+        phase = np.exp(-2j * np.pi * m * j / L) if boundary == "ring" else 1.0
+        for s_ in [0] + ([1] if parity is not None else []):
+            for f_ in [0] + ([1] if flip is not None else []):
+                chi = phase * (parity if s_ else 1) * (flip if f_ else 1)
+
+                def image(x, j=j, s_=s_, f_=f_):
+                    y = x ^ mask if f_ else x
+                    y = _reflect(y, L) if s_ else y
+                    return _translate(y, j, L)
+
+                elements.append((image, chi))
+    return elements
+
+
+def sector(L: int, *, boundary: str = "ring", m: int | None = 0, parity=None, flip=None) -> Sector:
+    """The orthonormal basis of one symmetry sector.
+
+    Parameters
+    ----------
+    L : int
+        The number of spins, in ``[2, MAX_SITES]`` (``[3, MAX_SITES]`` on a ring).
+    boundary : {"ring", "open"}
+    m : int or None
+        On a ring the momentum index in ``[0, L)``, ``k = 2 pi m / L``; must be None on an
+        open chain.
+    parity : {+1, -1, None}
+        The reflection eigenvalue; on a ring only in the sectors ``k = 0`` and ``k = pi``
+        (``m = 0`` or ``2 m = L``), where reflection commutes with the translations.
+    flip : {+1, -1, None}
+        The eigenvalue of the global spin flip ``prod_i X_i`` (a symmetry only without a
+        longitudinal field).
+
+    Returns
+    -------
+    Sector
+    """
+    boundary = _boundary(boundary)
+    L = _sites(L, min_sites=3 if boundary == "ring" else 2)
+    parity, flip = _sign("parity", parity), _sign("flip", flip)
+    if boundary == "open":
+        if m is not None:
+            raise ValueError(f"m must be None on an open chain (no translations), got {m!r}")
+    else:
+        if isinstance(m, bool) or not isinstance(m, int | np.integer) or not 0 <= m < L:
+            raise ValueError(f"m must be an integer in [0, {L}) on a ring, got {m!r}")
+        m = int(m)
+        if parity is not None and (2 * m) % L:
+            raise ValueError(
+                f"parity needs k = 0 or pi (m = 0 or m = L/2), where reflection commutes with "
+                f"the translations; got m = {m} of L = {L}"
+            )
+    n = 1 << L
+    states = np.arange(n, dtype=np.int64)
+    elements = _group(L, boundary, m, parity, flip)
+    rep = states.copy()
+    for image, _ in elements:
+        np.minimum(rep, image(states), out=rep)
+    reps = np.flatnonzero(rep == states)
+    coef = np.zeros(n, complex)
+    for image, chi in elements:
+        coef[image(reps)] += chi  # a group element maps the representatives one-to-one
+    col_of_rep = np.full(n, -1, np.int64)
+    col_of_rep[reps] = np.arange(reps.size)
+    norm2 = np.bincount(col_of_rep[rep], weights=np.abs(coef) ** 2, minlength=reps.size)
+    keep = norm2 > 1e-9
+    new_col = np.cumsum(keep) - 1
+    col = col_of_rep[rep]
+    live = keep[col] & (np.abs(coef) > 1e-12)
+    rows = states[live]
+    vals = coef[live] / np.sqrt(norm2[col[live]])
+    cols = new_col[col[live]]
+    if (boundary == "open" or (2 * m) % L == 0) and np.allclose(vals.imag, 0, atol=1e-12):
+        vals = vals.real
+    basis = sp.csc_matrix((vals, (rows, cols)), shape=(n, int(keep.sum())))
+    return Sector(L, boundary, None if boundary == "open" else m, parity, flip, basis)
+
+
+def sectors(L: int, *, boundary: str = "ring", parity: bool = True, flip: bool = False) -> list[Sector]:
+    """Every sector, so that their direct sum is the whole ``2^L``-dimensional space.
+
+    On a ring every momentum, split by reflection parity at ``k = 0`` and ``pi`` when
+    ``parity``; on an open chain the two parities (or the whole space without ``parity``);
+    each further split by the spin flip when ``flip``. Empty sectors are left out.
+    """
+    boundary = _boundary(boundary)
+    L = _sites(L, min_sites=3 if boundary == "ring" else 2)
+    flips = (1, -1) if flip else (None,)
+    out = []
+    if boundary == "ring":
+        for m in range(L):
+            pars = (1, -1) if parity and (2 * m) % L == 0 else (None,)
+            out += [sector(L, boundary=boundary, m=m, parity=p, flip=f) for p in pars for f in flips]
+    else:
+        pars = (1, -1) if parity else (None,)
+        out += [sector(L, boundary=boundary, m=None, parity=p, flip=f) for p in pars for f in flips]
+    return [s for s in out if s.dim > 0]
+
+
+def project(operator, sec: Sector) -> np.ndarray:
+    """``V^dagger O V``: a full-space operator (sparse or dense) written in a sector, dense.
+
+    Real when the sector's basis and the operator are real. The operator must commute with the
+    sector's symmetries for the result to mean the operator restricted to the sector (a
+    Hamiltonian with those symmetries; a translation-invariant observable).
+    """
+    n = 1 << sec.L
+    if getattr(operator, "shape", None) != (n, n):
+        raise ValueError(
+            f"operator must have shape ({n}, {n}) for L = {sec.L}, got {getattr(operator, 'shape', None)}"
+        )
+    V = sec.basis
+    out = V.conj().T @ (operator @ V)
+    out = out.toarray() if sp.issparse(out) else np.asarray(out)
+    return out.real.copy() if np.iscomplexobj(out) and np.allclose(out.imag, 0, atol=1e-13) else out
+
+
+def to_sector(state, sec: Sector) -> np.ndarray:
+    """The components ``V^dagger psi`` of a full-space state in a sector's basis."""
+    psi = np.asarray(state)
+    n = 1 << sec.L
+    if psi.shape != (n,):
+        raise ValueError(f"state must have shape ({n},) for L = {sec.L}, got {psi.shape}")
+    out = sec.basis.conj().T @ psi
+    return out.real.copy() if np.iscomplexobj(out) and np.allclose(out.imag, 0, atol=1e-13) else out
+
+
+def product_state(L: int, theta: float, phi: float = 0.0) -> np.ndarray:
+    """Every spin along ``(sin theta cos phi, sin theta sin phi, cos theta)``: a full-space state.
+
+    ``theta = 0`` is all up (``|0...0>``), ``theta = pi`` all down.
+    """
+    L = _sites(L, min_sites=1)
+    theta, phi = _real("theta", theta), _real("phi", phi)
+    one = np.array([np.cos(theta / 2), np.exp(1j * phi) * np.sin(theta / 2)])
+    psi = np.ones(1, complex)
+    for _ in range(L):
+        psi = np.kron(one, psi)  # site i is bit i: the last factor is site 0
+    return psi.real.copy() if phi == 0 else psi
+
+
+# --------------------------------------------------------------------------------------------
+# diagonalization and dynamics
+# --------------------------------------------------------------------------------------------
+
+
+def eigh(matrix) -> Eigen:
+    """All eigenvalues and eigenvectors of a Hermitian matrix, in float64 (JAX, on its device).
+
+    Raises ``ValueError`` for a matrix that is not square or not Hermitian (to ``1e-10``
+    relative to its largest element).
+    """
+    a = np.asarray(matrix.toarray() if sp.issparse(matrix) else matrix)
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 1:
+        raise ValueError(f"matrix must be square and non-empty, got shape {a.shape}")
+    scale = max(np.abs(a).max(), 1.0)
+    if not np.all(np.isfinite(a)):
+        raise ValueError("matrix must be finite")
+    asym = np.abs(a - a.conj().T).max() / scale
+    if asym > 1e-10:
+        raise ValueError(f"matrix must be Hermitian, got |A - A^dagger| / max|A| = {asym:.2e}")
+    with jax.enable_x64(True):
+        w, v = jnp.linalg.eigh(jnp.asarray(a))
+        return Eigen(np.asarray(w), np.asarray(v))
+
+
+def in_eigenbasis(operator, eig: Eigen) -> np.ndarray:
+    """``U^dagger O U``: a sector's operator (dense, in the sector's basis) in the eigenbasis."""
+    U = eig.vectors
+    O = np.asarray(operator)
+    if O.shape != (U.shape[0], U.shape[0]):
+        raise ValueError(f"operator must have shape {(U.shape[0],) * 2}, got {O.shape}")
+    return U.conj().T @ O @ U
+
+
+def evolve(eig: Eigen, state, times) -> np.ndarray:
+    """``psi(t) = U e^{-i E t} U^dagger psi(0)`` (hbar = 1) at each time: shape ``(times, dim)``."""
+    psi = np.asarray(state)
+    if psi.shape != (eig.vectors.shape[0],):
+        raise ValueError(f"state must have shape ({eig.vectors.shape[0]},), got {psi.shape}")
+    t = _validate.in_range("times", times)
+    c = eig.vectors.conj().T @ psi
+    return (np.exp(-1j * np.outer(np.atleast_1d(t), eig.energies)) * c) @ eig.vectors.T
+
+
+def expectation_in_time(eig: Eigen, operator_eig, state, times) -> np.ndarray:
+    """``<psi(t)| O |psi(t)>`` at each time, from ``O`` in the eigenbasis (:func:`in_eigenbasis`)."""
+    psi = np.asarray(state)
+    if psi.shape != (eig.vectors.shape[0],):
+        raise ValueError(f"state must have shape ({eig.vectors.shape[0]},), got {psi.shape}")
+    t = np.atleast_1d(_validate.in_range("times", times))
+    c = eig.vectors.conj().T @ psi
+    a = np.exp(-1j * np.outer(t, eig.energies)) * c  # (times, dim): amplitudes at time t
+    return np.einsum("tm,mn,tn->t", a.conj(), np.asarray(operator_eig), a).real
+
+
+def diagonal_ensemble(eig: Eigen, operator_eig, state) -> float:
+    """The infinite-time average ``sum_n |c_n|^2 O_nn`` (non-degenerate spectrum)."""
+    c = eig.vectors.conj().T @ np.asarray(state)
+    return float(np.real(np.sum(np.abs(c) ** 2 * np.diag(operator_eig))))
+
+
+def canonical(eig: Eigen, operator_eig, beta) -> np.ndarray:
+    """``Tr(O e^{-beta H}) / Tr(e^{-beta H})`` in the sector, for each ``beta``."""
+    b = np.atleast_1d(_validate.in_range("beta", beta))
+    E = eig.energies
+    w = np.exp(-np.outer(b, E - E.min()))
+    return (w @ np.real(np.diag(operator_eig))) / w.sum(-1)
+
+
+def temperature_for_energy(eig: Eigen, energy: float, *, tol: float = 1e-12) -> float:
+    """The inverse temperature ``beta`` whose canonical mean energy (in the sector) is ``energy``.
+
+    The mean energy decreases monotonically in ``beta``; ``energy`` must lie strictly between
+    the ground-state energy and the sector's maximum (negative ``beta`` above the middle).
+    """
+    E = eig.energies
+    e = _real("energy", energy)
+    if not E.min() < e < E.max():
+        raise ValueError(
+            f"energy must lie strictly inside the spectrum ({E.min():.6g}, {E.max():.6g}), got {e!r}"
+        )
+
+    def mean(b):
+        x = -b * (E - (E.min() if b > 0 else E.max()))
+        w = np.exp(x - x.max())
+        return float(w @ E / w.sum())
+
+    lo, hi = -1.0, 1.0
+    while mean(lo) < e:
+        lo *= 2
+    while mean(hi) > e:
+        hi *= 2
+    while hi - lo > tol * max(1.0, abs(hi)):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if mean(mid) > e else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+# --------------------------------------------------------------------------------------------
+# level statistics
+# --------------------------------------------------------------------------------------------
+
+
+def spacing_ratios(energies, *, keep: float = 1.0) -> np.ndarray:
+    """The ratios ``r_n = min(s_n, s_{n+1}) / max(s_n, s_{n+1})`` of consecutive spacings.
+
+    ``keep`` is the fraction of the sorted levels kept, from the middle of the spectrum (the
+    edges, where the density of states changes fast, dropped): ``0.5`` keeps the middle half.
+    Degenerate pairs give ``0 / 0``; they raise, since they mean a symmetry was left unresolved.
+    """
+    E = np.sort(np.asarray(energies, dtype=float).ravel())
+    keep = float(_validate.in_range("keep", keep, 0.0, 1.0, what="a fraction in (0, 1]"))
+    if keep == 0:
+        raise ValueError("keep must be a fraction in (0, 1], got 0.0")
+    n = E.size
+    drop = int(round(n * (1 - keep) / 2))
+    E = E[drop : n - drop]
+    if E.size < 3:
+        raise ValueError(f"need at least 3 levels after dropping the edges, got {E.size}")
+    s = np.diff(E)
+    big = np.maximum(s[:-1], s[1:])
+    if np.any(big <= 0):
+        raise ValueError("two consecutive spacings are both zero: an unresolved symmetry?")
+    return np.minimum(s[:-1], s[1:]) / big

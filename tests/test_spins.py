@@ -1,0 +1,323 @@
+"""Exact diagonalization (emergence.spins) against exact results.
+
+The transverse-field chain against its free-fermion solution in both fermion-parity sectors
+(antiperiodic fermions where the spin flip is +1, periodic where it is -1); the sectors' direct
+sum against the full space's spectrum; the sector vectors' symmetry eigenvalues; Pauli strings
+against Kronecker products; time evolution against the matrix exponential; the level-spacing
+ratio of GOE and Poisson levels against 0.5307 and 2 ln 2 - 1. Couplings away from 1 throughout.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+import scipy.linalg
+import scipy.sparse as sp
+
+from emergence import spins
+
+PAULI = {
+    "I": np.eye(2),
+    "X": np.array([[0, 1], [1, 0]], complex),
+    "Y": np.array([[0, -1j], [1j, 0]]),
+    "Z": np.diag([1.0, -1.0]).astype(complex),
+}
+
+
+def kron_string(L, ops):
+    """The Pauli string as a Kronecker product: site i is bit i, so site 0 is the last factor."""
+    m = np.ones((1, 1), complex)
+    for i in range(L):
+        m = np.kron(PAULI[ops.get(i, "I")], m)
+    return m
+
+
+def tfim_ring_spectrum(L, J, h, flip):
+    """All energies of J sum Z_i Z_{i+1} + h sum X_i on a ring with prod X = flip, from free
+    fermions: a Hadamard on every site and a Jordan-Wigner transformation give fermions with
+    antiperiodic boundary conditions and even number for flip = +1, periodic and odd for -1.
+    Modes k and -k pair (quasiparticle energy 2 sqrt(J^2 + h^2 - 2 J h cos k)); k = 0 and
+    k = pi stay single, with energy 2 J cos k - 2 h."""
+    if flip == 1:
+        ks, parity = np.pi * (2 * np.arange(L) + 1) / L, 0
+    else:
+        ks, parity = 2 * np.pi * np.arange(L) / L, 1
+    base, modes, paired = h * L, [], set()
+    for k in ks:
+        xi = 2 * J * np.cos(k) - 2 * h
+        if abs(np.sin(k)) < 1e-12:
+            modes.append(xi)
+            continue
+        key = round(min(k, 2 * np.pi - k), 12)
+        if key in paired:
+            continue
+        paired.add(key)
+        eps = 2 * np.sqrt(J * J + h * h - 2 * J * h * np.cos(k))
+        base += xi - eps
+        modes += [eps, eps]
+    assert len(modes) == L
+    occ = (np.arange(2**L)[:, None] >> np.arange(L)) & 1
+    allowed = occ[occ.sum(1) % 2 == parity]
+    return np.sort(base + allowed @ np.array(modes))
+
+
+def sector_energies(H, secs):
+    return np.sort(np.concatenate([spins.eigh(spins.project(H, s)).energies for s in secs]))
+
+
+def translation_matrix(L):
+    s = np.arange(2**L)
+    return sp.csr_matrix((np.ones(s.size), (spins._translate(s, 1, L), s)), shape=(2**L,) * 2)
+
+
+# --------------------------------------------------------------------------------------------
+# the transverse-field chain: free fermions
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("L, J, h", [(6, 1.3, 0.7), (7, -0.8, 1.9), (8, 0.6, 0.45)])
+@pytest.mark.parametrize("flip", [1, -1])
+def test_transverse_field_ring_equals_free_fermions_in_each_parity_sector(L, J, h, flip):
+    H = spins.mixed_field_ising(L, J, h, 0.0)
+    secs = [s for s in spins.sectors(L, flip=True) if s.flip == flip]
+    assert sum(s.dim for s in secs) == 2 ** (L - 1)
+    np.testing.assert_allclose(sector_energies(H, secs), tfim_ring_spectrum(L, J, h, flip), atol=1e-10)
+
+
+def test_free_fermion_boundary_conditions_matter():
+    # the two parity sectors' spectra differ: swapping their boundary conditions fails
+    L, J, h = 6, 1.3, 0.7
+    H = spins.mixed_field_ising(L, J, h, 0.0)
+    even = sector_energies(H, [s for s in spins.sectors(L, flip=True) if s.flip == 1])
+    assert np.abs(even - tfim_ring_spectrum(L, J, h, -1)).max() > 0.1
+
+
+# --------------------------------------------------------------------------------------------
+# sectors
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "L, boundary, flip, fields",
+    [
+        (7, "ring", False, (1.1, 0.9045, 0.8090)),
+        (8, "ring", False, (0.7, 1.3, 0.45)),
+        (8, "ring", True, (1.2, 0.6, 0.0)),
+        (7, "open", False, (1.1, 0.9045, 0.8090)),
+        (6, "open", True, (0.9, 1.4, 0.0)),
+    ],
+)
+def test_sectors_direct_sum_is_the_full_spectrum(L, boundary, flip, fields):
+    H = spins.mixed_field_ising(L, *fields, boundary=boundary)
+    secs = spins.sectors(L, boundary=boundary, flip=flip)
+    assert sum(s.dim for s in secs) == 2**L
+    np.testing.assert_allclose(
+        sector_energies(H, secs), np.linalg.eigvalsh(H.toarray()), atol=1e-10
+    )
+
+
+@pytest.mark.parametrize("L", [6, 7])
+def test_sector_vectors_are_orthonormal_symmetry_eigenvectors(L):
+    T = translation_matrix(L)
+    s = np.arange(2**L)
+    P = sp.csr_matrix((np.ones(s.size), (spins._reflect(s, L), s)), shape=(2**L,) * 2)
+    F = sp.csr_matrix((np.ones(s.size), (s ^ (2**L - 1), s)), shape=(2**L,) * 2)
+    for sec in spins.sectors(L, flip=True):
+        V = sec.basis.toarray()
+        np.testing.assert_allclose(V.conj().T @ V, np.eye(sec.dim), atol=1e-12)
+        k = 2 * np.pi * sec.m / L
+        np.testing.assert_allclose(T @ V, np.exp(1j * k) * V, atol=1e-12)
+        if sec.parity is not None:
+            np.testing.assert_allclose(P @ V, sec.parity * V, atol=1e-12)
+        np.testing.assert_allclose(F @ V, sec.flip * V, atol=1e-12)
+        assert sec.real == (not np.iscomplexobj(V) or np.allclose(V.imag, 0))
+
+
+def test_known_sector_dimensions():
+    # k = 0 on a ring of 6: one state per necklace (translation orbit), 14 of them; with
+    # reflection, one even state per bracelet (13) and the rest odd (14 - 13 = 1)
+    assert spins.sector(6, m=0).dim == 14
+    assert spins.sector(6, m=0, parity=1).dim == 13
+    assert spins.sector(6, m=0, parity=-1).dim == 1
+    # an open chain of 5: 2^5 = 32 states, 8 palindromes, so (32 + 8) / 2 = 20 even, 12 odd
+    assert spins.sector(5, boundary="open", m=None, parity=1).dim == 20
+    assert spins.sector(5, boundary="open", m=None, parity=-1).dim == 12
+
+
+def test_mixing_sectors_fakes_poisson_statistics():
+    # the whole k = 0 block of the chaotic ring, both parities together, against one parity
+    L = 14
+    H = spins.mixed_field_ising(L)
+    one = spins.spacing_ratios(spins.eigh(spins.project(H, spins.sector(L, m=0, parity=1))).energies, keep=0.8)
+    both = spins.spacing_ratios(spins.eigh(spins.project(H, spins.sector(L, m=0))).energies, keep=0.8)
+    assert one.mean() > 0.49
+    assert both.mean() < 0.45
+
+
+# --------------------------------------------------------------------------------------------
+# Pauli strings, Hermiticity
+# --------------------------------------------------------------------------------------------
+
+
+def test_pauli_strings_equal_kronecker_products():
+    rng = np.random.default_rng(3)
+    L = 4
+    terms, dense = [], np.zeros((2**L, 2**L), complex)
+    for _ in range(12):
+        sites = rng.choice(L, size=rng.integers(1, L + 1), replace=False)
+        ops = {int(i): "XYZ"[rng.integers(3)] for i in sites}
+        c = complex(rng.normal(), rng.normal())
+        terms.append((c, ops))
+        dense += c * kron_string(L, ops)
+    np.testing.assert_allclose(spins.pauli_sum(L, terms).toarray(), dense, atol=1e-12)
+
+
+def test_hamiltonians_are_hermitian_and_real_without_y():
+    H = spins.mixed_field_ising(7, 1.3, 0.4, -0.6)
+    assert not np.iscomplexobj(H.data)
+    assert abs(H - H.T).max() == 0
+    K = spins.pauli_sum(3, spins.chain_terms(3, 0.7, "XY") + spins.chain_terms(3, -0.7, "YX"))
+    assert np.iscomplexobj(K.data)
+    assert abs(K - K.conj().T).max() < 1e-14
+
+
+def test_mixed_field_terms_enter_with_their_own_coefficients():
+    L, J, hx, hz = 5, 1.7, 0.35, -0.55
+    H = spins.mixed_field_ising(L, J, hx, hz, boundary="open").toarray()
+    want = sum(J * kron_string(L, {i: "Z", i + 1: "Z"}) for i in range(L - 1))
+    want = want + sum(hx * kron_string(L, {i: "X"}) + hz * kron_string(L, {i: "Z"}) for i in range(L))
+    np.testing.assert_allclose(H, want, atol=1e-12)
+    ring = spins.mixed_field_ising(L, J, hx, hz).toarray()
+    np.testing.assert_allclose(ring - H, J * kron_string(L, {L - 1: "Z", 0: "Z"}), atol=1e-12)
+
+
+def test_product_state_points_along_its_direction():
+    L, theta, phi = 5, 0.7, 1.1
+    psi = spins.product_state(L, theta, phi)
+    assert np.vdot(psi, psi).real == pytest.approx(1.0)
+    for i in (0, 3):
+        for op, want in [
+            ("X", np.sin(theta) * np.cos(phi)),
+            ("Y", np.sin(theta) * np.sin(phi)),
+            ("Z", np.cos(theta)),
+        ]:
+            got = np.vdot(psi, kron_string(L, {i: op}) @ psi).real
+            assert got == pytest.approx(want, abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# dynamics and ensembles
+# --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache
+def small_chaotic():
+    L = 8
+    H = spins.mixed_field_ising(L, 1.1, 0.9045, 0.8090)
+    sec = spins.sector(L, m=0, parity=1)
+    Hs = spins.project(H, sec)
+    O = spins.project(spins.pauli_sum(L, spins.chain_terms(L, 1 / L, "X")), sec)
+    psi = spins.to_sector(spins.product_state(L, 1.2), sec)
+    return Hs, O, psi, spins.eigh(Hs)
+
+
+def test_evolution_equals_the_matrix_exponential():
+    Hs, O, psi, eig = small_chaotic()
+    times = np.array([0.0, 0.37, 2.9])
+    got = spins.evolve(eig, psi, times)
+    for t, g in zip(times, got, strict=True):
+        want = scipy.linalg.expm(-1j * Hs * t) @ psi
+        np.testing.assert_allclose(g, want, atol=1e-10)
+    exp = spins.expectation_in_time(eig, spins.in_eigenbasis(O, eig), psi, times)
+    want = [np.vdot(g, O @ g).real for g in got]
+    np.testing.assert_allclose(exp, want, atol=1e-12)
+
+
+def test_diagonal_ensemble_is_the_long_time_average():
+    Hs, O, psi, eig = small_chaotic()
+    O_eig = spins.in_eigenbasis(O, eig)
+    t = np.linspace(0, 4000, 20001)
+    avg = spins.expectation_in_time(eig, O_eig, psi, t).mean()
+    assert avg == pytest.approx(spins.diagonal_ensemble(eig, O_eig, psi), abs=2e-3)
+
+
+def test_temperature_for_energy_inverts_the_canonical_energy():
+    Hs, O, psi, eig = small_chaotic()
+    H_eig = np.diag(eig.energies)
+    for beta in (0.37, -0.21, 1.6):
+        e = spins.canonical(eig, H_eig, beta)[0]
+        assert spins.temperature_for_energy(eig, e) == pytest.approx(beta, rel=1e-8)
+    # and the canonical average is the trace formula
+    beta = 0.37
+    rho = scipy.linalg.expm(-beta * Hs)
+    assert spins.canonical(eig, spins.in_eigenbasis(O, eig), beta)[0] == pytest.approx(
+        np.trace(rho @ O) / np.trace(rho), rel=1e-10
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# level statistics
+# --------------------------------------------------------------------------------------------
+
+
+def test_goe_spacing_ratio():
+    rng = np.random.default_rng(11)
+    means = []
+    for _ in range(16):
+        a = rng.normal(size=(800, 800)) * 1.7
+        r = spins.spacing_ratios(np.linalg.eigvalsh(a + a.T), keep=0.5)
+        means.append(r.mean())
+    se = np.std(means, ddof=1) / np.sqrt(len(means))
+    assert abs(np.mean(means) - spins.R_GOE) < max(4 * se, 1e-3)
+    assert abs(np.mean(means) - spins.R_POISSON) > 0.1
+
+
+def test_poisson_spacing_ratio():
+    rng = np.random.default_rng(12)
+    r = spins.spacing_ratios(rng.uniform(-3.0, 5.0, size=200_000))
+    se = r.std() / np.sqrt(r.size)
+    assert spins.R_POISSON == pytest.approx(2 * np.log(2) - 1)
+    assert abs(r.mean() - spins.R_POISSON) < 4 * se
+
+
+def test_spacing_ratios_keep_the_middle():
+    E = np.array([0.0, 1.0, 3.0, 4.0, 4.5, 10.0, 30.0])
+    np.testing.assert_allclose(spins.spacing_ratios(E), [1 / 2, 1 / 2, 1 / 2, 0.5 / 5.5, 5.5 / 20])
+    np.testing.assert_allclose(spins.spacing_ratios(E, keep=5 / 7), [1 / 2, 1 / 2, 0.5 / 5.5])
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: spins.mixed_field_ising(2), r"L must be an integer in \[3, 24\], got 2"),
+        (lambda: spins.mixed_field_ising(6, boundary="torus"), "boundary must be one of"),
+        (lambda: spins.mixed_field_ising(6, J=np.nan), "J must be finite, got nan"),
+        (lambda: spins.sector(6, m=6), r"m must be an integer in \[0, 6\) on a ring, got 6"),
+        (lambda: spins.sector(6, m=1, parity=1), "parity needs k = 0 or pi"),
+        (lambda: spins.sector(6, boundary="open", m=0), "m must be None on an open chain"),
+        (lambda: spins.sector(6, m=0, flip=2), r"flip must be \+1, -1 or None, got 2"),
+        (lambda: spins.pauli_sum(3, [(1.0, {3: "X"})]), r"site must be an integer in \[0, 3\), got 3"),
+        (lambda: spins.pauli_sum(3, [(1.0, {0: "W"})]), "operator must be 'X', 'Y' or 'Z', got 'W'"),
+        (lambda: spins.chain_terms(3, 1.0, "ZZZZ"), "ops must be 1 to L = 3 letters"),
+        (lambda: spins.eigh(np.array([[0.0, 1.0], [0.0, 0.0]])), "matrix must be Hermitian"),
+        (lambda: spins.spacing_ratios([1.0, 2.0, 3.0], keep=1.5), r"keep must be a fraction in \(0, 1\]"),
+        (lambda: spins.spacing_ratios([1.0, 1.0, 1.0]), "both zero"),
+        (lambda: spins.project(np.eye(4), spins.sector(3, m=0)), r"operator must have shape \(8, 8\)"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_temperature_outside_the_spectrum_raises():
+    *_, eig = small_chaotic()
+    with pytest.raises(ValueError, match="energy must lie strictly inside the spectrum"):
+        spins.temperature_for_energy(eig, eig.energies.min() - 1.0)

@@ -142,6 +142,36 @@ MODELS = {
         call=1,
         params=["A", "b", "c"],
     ),
+    "eth_ratio": dict(
+        page="chapters/quantum/eth.py",
+        model="ratio_model",
+        call=0,
+        params=["mu", "tau"],
+    ),
+    "eth_exponent": dict(
+        page="chapters/quantum/eth.py",
+        model="exponent_model",
+        call=1,
+        params=["gamma", "mu_a", "tau_a", "kappa"],
+    ),
+    "eth_shots": dict(
+        page="chapters/quantum/eth_quench.py",
+        model="canonical_model",
+        call=0,
+        params=["beta"],
+    ),
+    "eth_shots_moe": dict(
+        page="chapters/quantum/eth_quench.py",
+        model="moe_model",
+        call=1,
+        params=["beta"],
+    ),
+    "eth_magnetization": dict(
+        page="chapters/quantum/eth_quench.py",
+        model="magnetization_model",
+        call=2,
+        params=["mu", "sigma"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         model="erasure_model",

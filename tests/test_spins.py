@@ -107,15 +107,18 @@ def test_free_fermion_boundary_conditions_matter():
         (8, "ring", True, (1.2, 0.6, 0.0)),
         (7, "open", False, (1.1, 0.9045, 0.8090)),
         (6, "open", True, (0.9, 1.4, 0.0)),
+        (5, "open", None, (1.3, 0.6, 0.35)),
     ],
 )
 def test_sectors_direct_sum_is_the_full_spectrum(L, boundary, flip, fields):
     H = spins.mixed_field_ising(L, *fields, boundary=boundary)
-    secs = spins.sectors(L, boundary=boundary, flip=flip)
+    if flip is None:  # no symmetry resolved at all: one sector, the whole space
+        secs = spins.sectors(L, boundary=boundary, parity=False)
+        assert len(secs) == 1 and secs[0].dim == 2**L
+    else:
+        secs = spins.sectors(L, boundary=boundary, flip=flip)
     assert sum(s.dim for s in secs) == 2**L
-    np.testing.assert_allclose(
-        sector_energies(H, secs), np.linalg.eigvalsh(H.toarray()), atol=1e-10
-    )
+    np.testing.assert_allclose(sector_energies(H, secs), np.linalg.eigvalsh(H.toarray()), atol=1e-10)
 
 
 @pytest.mark.parametrize("L", [6, 7])
@@ -132,7 +135,9 @@ def test_sector_vectors_are_orthonormal_symmetry_eigenvectors(L):
         if sec.parity is not None:
             np.testing.assert_allclose(P @ V, sec.parity * V, atol=1e-12)
         np.testing.assert_allclose(F @ V, sec.flip * V, atol=1e-12)
-        assert sec.real == (not np.iscomplexobj(V) or np.allclose(V.imag, 0))
+        assert sec.real == (not np.iscomplexobj(V))
+        Hs = spins.project(spins.mixed_field_ising(L, 0.8, 1.1, 0.3), sec)
+        assert np.iscomplexobj(Hs) == (not sec.real)
 
 
 def test_known_sector_dimensions():
@@ -150,7 +155,9 @@ def test_mixing_sectors_fakes_poisson_statistics():
     # the whole k = 0 block of the chaotic ring, both parities together, against one parity
     L = 14
     H = spins.mixed_field_ising(L)
-    one = spins.spacing_ratios(spins.eigh(spins.project(H, spins.sector(L, m=0, parity=1))).energies, keep=0.8)
+    one = spins.spacing_ratios(
+        spins.eigh(spins.project(H, spins.sector(L, m=0, parity=1))).energies, keep=0.8
+    )
     both = spins.spacing_ratios(spins.eigh(spins.project(H, spins.sector(L, m=0))).energies, keep=0.8)
     assert one.mean() > 0.49
     assert both.mean() < 0.45
@@ -193,6 +200,14 @@ def test_mixed_field_terms_enter_with_their_own_coefficients():
     np.testing.assert_allclose(ring - H, J * kron_string(L, {L - 1: "Z", 0: "Z"}), atol=1e-12)
 
 
+def test_product_states_are_real_in_the_xz_plane():
+    assert not np.iscomplexobj(spins.product_state(4, 0.9))
+    assert np.iscomplexobj(spins.product_state(4, 0.9, 0.3))
+    psi = spins.to_sector(spins.product_state(6, 0.9), spins.sector(6, m=0, parity=1))
+    assert not np.iscomplexobj(psi)
+    assert np.vdot(psi, psi).real == pytest.approx(1.0)
+
+
 def test_product_state_points_along_its_direction():
     L, theta, phi = 5, 0.7, 1.1
     psi = spins.product_state(L, theta, phi)
@@ -218,33 +233,47 @@ def small_chaotic():
     H = spins.mixed_field_ising(L, 1.1, 0.9045, 0.8090)
     sec = spins.sector(L, m=0, parity=1)
     Hs = spins.project(H, sec)
-    O = spins.project(spins.pauli_sum(L, spins.chain_terms(L, 1 / L, "X")), sec)
+    Ob = spins.project(spins.pauli_sum(L, spins.chain_terms(L, 1 / L, "X")), sec)
     psi = spins.to_sector(spins.product_state(L, 1.2), sec)
-    return Hs, O, psi, spins.eigh(Hs)
+    return Hs, Ob, psi, spins.eigh(Hs)
 
 
 def test_evolution_equals_the_matrix_exponential():
-    Hs, O, psi, eig = small_chaotic()
+    Hs, Ob, psi, eig = small_chaotic()
     times = np.array([0.0, 0.37, 2.9])
     got = spins.evolve(eig, psi, times)
     for t, g in zip(times, got, strict=True):
         want = scipy.linalg.expm(-1j * Hs * t) @ psi
         np.testing.assert_allclose(g, want, atol=1e-10)
-    exp = spins.expectation_in_time(eig, spins.in_eigenbasis(O, eig), psi, times)
-    want = [np.vdot(g, O @ g).real for g in got]
+    exp = spins.expectation_in_time(eig, spins.in_eigenbasis(Ob, eig), psi, times)
+    want = [np.vdot(g, Ob @ g).real for g in got]
     np.testing.assert_allclose(exp, want, atol=1e-12)
 
 
+def test_evolution_of_a_complex_state_runs_forward_in_time():
+    # with a real H and a real state <O>(t) = <O>(-t); a complex state tells the two apart
+    Hs, Ob, _, eig = small_chaotic()
+    sec = spins.sector(8, m=0, parity=1)
+    psi = spins.to_sector(spins.product_state(8, 1.2, 0.9), sec)
+    O_y = spins.project(spins.pauli_sum(8, spins.chain_terms(8, 1 / 8, "Y")), sec)
+    t = np.array([0.45, 1.3])
+    got = spins.expectation_in_time(eig, spins.in_eigenbasis(O_y, eig), psi, t)
+    want = [np.vdot(v, O_y @ v).real for v in (scipy.linalg.expm(-1j * Hs * x) @ psi for x in t)]
+    back = [np.vdot(v, O_y @ v).real for v in (scipy.linalg.expm(1j * Hs * x) @ psi for x in t)]
+    np.testing.assert_allclose(got, want, atol=1e-10)
+    assert np.abs(np.array(want) - back).max() > 1e-3
+
+
 def test_diagonal_ensemble_is_the_long_time_average():
-    Hs, O, psi, eig = small_chaotic()
-    O_eig = spins.in_eigenbasis(O, eig)
+    Hs, Ob, psi, eig = small_chaotic()
+    O_eig = spins.in_eigenbasis(Ob, eig)
     t = np.linspace(0, 4000, 20001)
     avg = spins.expectation_in_time(eig, O_eig, psi, t).mean()
     assert avg == pytest.approx(spins.diagonal_ensemble(eig, O_eig, psi), abs=2e-3)
 
 
 def test_temperature_for_energy_inverts_the_canonical_energy():
-    Hs, O, psi, eig = small_chaotic()
+    Hs, Ob, psi, eig = small_chaotic()
     H_eig = np.diag(eig.energies)
     for beta in (0.37, -0.21, 1.6):
         e = spins.canonical(eig, H_eig, beta)[0]
@@ -252,9 +281,40 @@ def test_temperature_for_energy_inverts_the_canonical_energy():
     # and the canonical average is the trace formula
     beta = 0.37
     rho = scipy.linalg.expm(-beta * Hs)
-    assert spins.canonical(eig, spins.in_eigenbasis(O, eig), beta)[0] == pytest.approx(
-        np.trace(rho @ O) / np.trace(rho), rel=1e-10
+    assert spins.canonical(eig, spins.in_eigenbasis(Ob, eig), beta)[0] == pytest.approx(
+        np.trace(rho @ Ob) / np.trace(rho), rel=1e-10
     )
+
+
+def test_outcome_weights_are_the_projectors_diagonals():
+    Hs, Ob, psi, eig = small_chaotic()
+    L = 8
+    sec = spins.sector(L, m=0, parity=1)
+    M = spins.project(spins.pauli_sum(L, spins.chain_terms(L, 1.0, "X")), sec)
+    outcomes, W = spins.outcome_weights(eig, M)
+    np.testing.assert_allclose(outcomes, np.arange(-L, L + 1, 2), atol=1e-9)
+    np.testing.assert_allclose(W.sum(1), 1.0, atol=1e-12)
+    vals, vecs = np.linalg.eigh(M)
+    for j, o in enumerate(outcomes):
+        V = vecs[:, np.isclose(vals, o)]
+        P = V @ V.T
+        np.testing.assert_allclose(
+            W[:, j], np.einsum("an,ab,bn->n", eig.vectors, P, eig.vectors), atol=1e-10
+        )
+    # the weights average M: sum_o o W[n, o] = <n|M|n>
+    np.testing.assert_allclose(W @ outcomes, np.diag(spins.in_eigenbasis(M, eig)), atol=1e-10)
+
+
+@pytest.mark.parametrize("n", [5, 16, 17, 100])
+def test_eigh_pads_without_changing_the_answer(n):
+    rng = np.random.default_rng(n)
+    a = rng.normal(size=(n, n)) * 2.3 + 1j * rng.normal(size=(n, n)) * 0.4
+    a = a + a.conj().T
+    eig = spins.eigh(a)
+    assert eig.energies.shape == (n,) and eig.vectors.shape == (n, n)
+    np.testing.assert_allclose(eig.energies, np.linalg.eigvalsh(a), atol=1e-10)
+    np.testing.assert_allclose(a @ eig.vectors, eig.vectors * eig.energies, atol=1e-9)
+    np.testing.assert_allclose(eig.vectors.conj().T @ eig.vectors, np.eye(n), atol=1e-10)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +342,20 @@ def test_poisson_spacing_ratio():
     assert abs(r.mean() - spins.R_POISSON) < 4 * se
 
 
+def test_spacing_ratios_merge_degenerate_levels():
+    E = np.array([0.0, 1.0, 1.0, 1.0, 3.0, 4.0])
+    with pytest.raises(ValueError, match="both zero"):
+        spins.spacing_ratios(E)
+    np.testing.assert_allclose(spins.spacing_ratios(E, merge=1e-10), [1 / 2, 1 / 2])
+    near = np.array([0.0, 1.0, 1.0 + 1e-13, 3.0, 4.0])
+    np.testing.assert_allclose(spins.spacing_ratios(near, merge=1e-10), [1 / 2, 1 / 2])
+    np.testing.assert_allclose(spins.spacing_ratios([0.0, 1.0, 1.0, 3.0]), [0.0, 0.0])
+
+
 def test_spacing_ratios_keep_the_middle():
+    E11 = np.cumsum(np.arange(1.0, 12.0))  # spacings 2, 3, ..., 11
+    r = spins.spacing_ratios(E11, keep=0.5)  # drops round(11 / 4) = 3 levels at each end
+    np.testing.assert_allclose(r, [5 / 6, 6 / 7, 7 / 8])
     E = np.array([0.0, 1.0, 3.0, 4.0, 4.5, 10.0, 30.0])
     np.testing.assert_allclose(spins.spacing_ratios(E), [1 / 2, 1 / 2, 1 / 2, 0.5 / 5.5, 5.5 / 20])
     np.testing.assert_allclose(spins.spacing_ratios(E, keep=5 / 7), [1 / 2, 1 / 2, 0.5 / 5.5])
@@ -304,10 +377,25 @@ def test_spacing_ratios_keep_the_middle():
         (lambda: spins.sector(6, boundary="open", m=0), "m must be None on an open chain"),
         (lambda: spins.sector(6, m=0, flip=2), r"flip must be \+1, -1 or None, got 2"),
         (lambda: spins.pauli_sum(3, [(1.0, {3: "X"})]), r"site must be an integer in \[0, 3\), got 3"),
+        (
+            lambda: spins.pauli_sum(3, [(1.0, {1.0: "X"})]),
+            r"site must be an integer in \[0, 3\), got 1.0",
+        ),
+        (
+            lambda: spins.pauli_sum(3, [(1.0, {True: "X"})]),
+            r"site must be an integer in \[0, 3\), got True",
+        ),
+        (lambda: spins.sector(6, m=True), r"m must be an integer in \[0, 6\) on a ring, got True"),
+        (lambda: spins.sector(6, m=1.0), r"m must be an integer in \[0, 6\) on a ring, got 1.0"),
+        (lambda: spins.chain_terms(3, 1.0, ""), "ops must be 1 to L = 3 letters"),
+        (lambda: spins.chain_terms(3, 1.0, "ZW"), "ops must be 1 to L = 3 letters"),
         (lambda: spins.pauli_sum(3, [(1.0, {0: "W"})]), "operator must be 'X', 'Y' or 'Z', got 'W'"),
         (lambda: spins.chain_terms(3, 1.0, "ZZZZ"), "ops must be 1 to L = 3 letters"),
         (lambda: spins.eigh(np.array([[0.0, 1.0], [0.0, 0.0]])), "matrix must be Hermitian"),
-        (lambda: spins.spacing_ratios([1.0, 2.0, 3.0], keep=1.5), r"keep must be a fraction in \(0, 1\]"),
+        (
+            lambda: spins.spacing_ratios([1.0, 2.0, 3.0], keep=1.5),
+            r"keep must be a fraction in \(0, 1\]",
+        ),
         (lambda: spins.spacing_ratios([1.0, 1.0, 1.0]), "both zero"),
         (lambda: spins.project(np.eye(4), spins.sector(3, m=0)), r"operator must have shape \(8, 8\)"),
     ],
@@ -319,5 +407,29 @@ def test_bad_arguments_raise_clear_errors(call, message):
 
 def test_temperature_outside_the_spectrum_raises():
     *_, eig = small_chaotic()
-    with pytest.raises(ValueError, match="energy must lie strictly inside the spectrum"):
-        spins.temperature_for_energy(eig, eig.energies.min() - 1.0)
+    for e in (eig.energies.min() - 1.0, eig.energies.min(), eig.energies.max()):
+        with pytest.raises(ValueError, match="energy must lie strictly inside the spectrum"):
+            spins.temperature_for_energy(eig, e)
+
+
+def test_the_sizes_at_the_edges_of_the_range_are_accepted():
+    assert spins._sites(24) == 24
+    assert spins.mixed_field_ising(3).shape == (8, 8)
+    assert spins.mixed_field_ising(2, boundary="open").shape == (4, 4)
+    assert spins.sector(2, boundary="open", m=None, parity=1).dim == 3
+    assert spins.sector(3, m=2).dim == 2  # k = 4 pi / 3: the orbits 001 and 011
+    assert spins.pauli_sum(1, [(0.5, {0: "X"})]).shape == (2, 2)
+    assert len(spins.chain_terms(4, 1.0, "ZZZZ", "open")) == 1
+    with pytest.raises(ValueError, match="L must be an integer in"):
+        spins._sites(25)
+
+
+def test_eigh_accepts_a_large_hermitian_matrix_and_refuses_bad_shapes():
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(6, 6)) * 1e8
+    a = a + a.T
+    a[0, 1] += 1e-4  # a relative asymmetry of about 1e-13: rounding, not a bug
+    assert spins.eigh(a).energies.shape == (6,)
+    for bad in (np.zeros(3), np.zeros((2, 3)), np.zeros((0, 0)), np.zeros((2, 2, 2))):
+        with pytest.raises(ValueError, match="matrix must be square and non-empty"):
+            spins.eigh(bad)

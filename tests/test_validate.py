@@ -41,7 +41,10 @@ def test_probability_bounds_are_inclusive():
 def test_per_item_broadcasts_a_scalar_and_checks_the_length():
     np.testing.assert_array_equal(_validate.per_item("h", np.float64(0.5), 3, "ring"), [0.5] * 3)
     np.testing.assert_array_equal(_validate.per_item("h", np.array([1, 2]), 2, "ring"), [1, 2])
-    with pytest.raises(ValueError, match=r"h must be a scalar or have one value per ring, shape \(3,\), got shape \(2,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"h must be a scalar or have one value per ring, shape \(3,\), got shape \(2,\)",
+    ):
         _validate.per_item("h", np.zeros(2), 3, "ring")
     with pytest.raises(ValueError, match=r"got shape \(3, 1\)"):
         _validate.per_item("h", np.zeros((3, 1)), 3, "ring")

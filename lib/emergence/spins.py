@@ -35,6 +35,7 @@ from emergence import _validate
 R_GOE = 0.5307  # <r> of large GOE matrices (Atas, Bogomolny, Giraud and Roux 2013, numerics)
 R_POISSON = 2 * np.log(2) - 1  # <r> of independent (Poisson) levels: 2 ln 2 - 1 = 0.38629...
 
+KIM_HUSE = dict(J=1.0, hx=0.9045, hz=0.8090)  # the chaotic point of Kim and Huse (2013)
 MAX_SITES = 24  # 2^24 states: the full-space sparse matrices stop being a laptop's business
 BOUNDARIES = ("ring", "open")
 _PAULI = "IXYZ"
@@ -207,9 +208,7 @@ def mixed_field_ising(L: int, J=1.0, hx=0.9045, hz=0.8090, boundary: str = "ring
     L = _sites(L, min_sites=3 if boundary == "ring" else 2)
     J, hx, hz = _real("J", J), _real("hx", hx), _real("hz", hz)
     terms = chain_terms(L, J, "ZZ", boundary) + chain_terms(L, hx, "X", boundary)
-    if hz != 0:
-        terms += chain_terms(L, hz, "Z", boundary)
-    return pauli_sum(L, terms)
+    return pauli_sum(L, terms + chain_terms(L, hz, "Z", boundary))  # zero terms are dropped
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,10 +233,12 @@ def _group(L, boundary, m, parity, flip):
     mask = (1 << L) - 1
     shifts = range(L) if boundary == "ring" else [0]
     elements = []
+    reflections = (False, True) if parity is not None else (False,)
+    flips = (False, True) if flip is not None else (False,)
     for j in shifts:
         phase = np.exp(-2j * np.pi * m * j / L) if boundary == "ring" else 1.0
-        for s_ in [0] + ([1] if parity is not None else []):
-            for f_ in [0] + ([1] if flip is not None else []):
+        for s_ in reflections:
+            for f_ in flips:
                 chi = phase * (parity if s_ else 1) * (flip if f_ else 1)
 
                 def image(x, j=j, s_=s_, f_=f_):
@@ -341,10 +342,9 @@ def project(operator, sec: Sector) -> np.ndarray:
     Hamiltonian with those symmetries; a translation-invariant observable).
     """
     n = 1 << sec.L
-    if getattr(operator, "shape", None) != (n, n):
-        raise ValueError(
-            f"operator must have shape ({n}, {n}) for L = {sec.L}, got {getattr(operator, 'shape', None)}"
-        )
+    shape = getattr(operator, "shape", None)
+    if shape != (n, n):
+        raise ValueError(f"operator must have shape ({n}, {n}) for L = {sec.L}, got {shape}")
     V = sec.basis
     out = V.conj().T @ (operator @ V)
     out = out.toarray() if sp.issparse(out) else np.asarray(out)
@@ -395,18 +395,40 @@ def eigh(matrix) -> Eigen:
     asym = np.abs(a - a.conj().T).max() / scale
     if asym > 1e-10:
         raise ValueError(f"matrix must be Hermitian, got |A - A^dagger| / max|A| = {asym:.2e}")
+    n = a.shape[0]
+    size = next((b for b in _BUCKETS if b >= n), n)
+    if size > n:  # pad, so that sectors of similar sizes share one compiled program
+        bound = np.abs(a).sum(1).max() + 1.0  # Gershgorin: every eigenvalue of a is below it
+        padded = np.zeros((size, size), a.dtype)
+        padded[:n, :n] = a
+        padded[np.arange(n, size), np.arange(n, size)] = bound + np.arange(size - n)
+        a = padded
+    w, v = _eigh64(a)
+    return Eigen(w[:n], v[:n, :n])
+
+
+# matrix sizes up to which eigh pads to the next of these (one compilation per bucket, the
+# padding's extra work at most (3/2)^3): above the last, each size compiles its own program,
+# which costs little next to the diagonalization itself
+_BUCKETS = (16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048)
+
+
+_eigh_jit = jax.jit(jnp.linalg.eigh)  # jitted: the eager call re-traces its wrappers each time
+
+
+def _eigh64(a):
     with jax.enable_x64(True):
-        w, v = jnp.linalg.eigh(jnp.asarray(a))
-        return Eigen(np.asarray(w), np.asarray(v))
+        w, v = _eigh_jit(jnp.asarray(a))
+        return np.asarray(w), np.asarray(v)
 
 
 def in_eigenbasis(operator, eig: Eigen) -> np.ndarray:
     """``U^dagger O U``: a sector's operator (dense, in the sector's basis) in the eigenbasis."""
     U = eig.vectors
-    O = np.asarray(operator)
-    if O.shape != (U.shape[0], U.shape[0]):
-        raise ValueError(f"operator must have shape {(U.shape[0],) * 2}, got {O.shape}")
-    return U.conj().T @ O @ U
+    op = np.asarray(operator)
+    if op.shape != (U.shape[0], U.shape[0]):
+        raise ValueError(f"operator must have shape {(U.shape[0],) * 2}, got {op.shape}")
+    return U.conj().T @ op @ U
 
 
 def evolve(eig: Eigen, state, times) -> np.ndarray:
@@ -428,6 +450,28 @@ def expectation_in_time(eig: Eigen, operator_eig, state, times) -> np.ndarray:
     c = eig.vectors.conj().T @ psi
     a = np.exp(-1j * np.outer(t, eig.energies)) * c  # (times, dim): amplitudes at time t
     return np.einsum("tm,mn,tn->t", a.conj(), np.asarray(operator_eig), a).real
+
+
+def outcome_weights(eig: Eigen, observable, *, decimals: int = 8):
+    """The weights ``<n|P_o|n>`` of a measurement in each eigenstate ``n``.
+
+    ``observable`` is the measured operator in the sector's basis (dense, Hermitian, commuting
+    with the sector's symmetries); ``P_o`` are its eigenprojectors, one per distinct eigenvalue
+    (eigenvalues equal to ``decimals`` places are one outcome). Returns ``(outcomes, W)``:
+    the sorted outcomes and ``W`` of shape ``(dim, outcomes)``, each row summing to 1, so that
+    a state with eigenbasis weights ``|c_n|^2`` measures ``o`` with probability
+    ``sum_n |c_n|^2 W[n, o]`` at late times (the diagonal ensemble).
+    """
+    a = eigh(observable)
+    U = eig.vectors
+    if a.vectors.shape[0] != U.shape[0]:
+        raise ValueError(f"observable must have shape {(U.shape[0],) * 2}, got {a.vectors.shape}")
+    values = np.round(a.energies, decimals)
+    outcomes, which = np.unique(values, return_inverse=True)
+    overlap = np.abs(a.vectors.conj().T @ U) ** 2  # (observable's eigenvector, H's eigenvector)
+    W = np.zeros((U.shape[1], outcomes.size))
+    np.add.at(W.T, which, overlap)
+    return outcomes, W
 
 
 def diagonal_ensemble(eig: Eigen, operator_eig, state) -> float:
@@ -478,14 +522,21 @@ def temperature_for_energy(eig: Eigen, energy: float, *, tol: float = 1e-12) -> 
 # --------------------------------------------------------------------------------------------
 
 
-def spacing_ratios(energies, *, keep: float = 1.0) -> np.ndarray:
+def spacing_ratios(energies, *, keep: float = 1.0, merge: float | None = None) -> np.ndarray:
     """The ratios ``r_n = min(s_n, s_{n+1}) / max(s_n, s_{n+1})`` of consecutive spacings.
 
     ``keep`` is the fraction of the sorted levels kept, from the middle of the spectrum (the
     edges, where the density of states changes fast, dropped): ``0.5`` keeps the middle half.
-    Degenerate pairs give ``0 / 0``; they raise, since they mean a symmetry was left unresolved.
+    An exactly degenerate pair gives ``r = 0``; three equal levels give ``0 / 0``, which raises
+    (a symmetry left unresolved?) unless ``merge`` is set: then levels closer than ``merge``
+    times the spectrum's width count once (for spectra with degeneracies of their own, such as
+    free fermions', whose many-body levels are sums of single-particle energies).
     """
     E = np.sort(np.asarray(energies, dtype=float).ravel())
+    if merge is not None:
+        tol = float(_validate.in_range("merge", merge, 0.0, 1e-3, what="a fraction in [0, 1e-3]"))
+        if E.size:
+            E = E[np.concatenate([[True], np.diff(E) > tol * max(E[-1] - E[0], 1e-300)])]
     keep = float(_validate.in_range("keep", keep, 0.0, 1.0, what="a fraction in (0, 1]"))
     if keep == 0:
         raise ValueError("keep must be a fraction in (0, 1], got 0.0")

@@ -114,12 +114,15 @@ test:
 
 bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/pip install -q -r requirements-bench.txt -c constraints.txt
+	$(BIN)/pip install -q --no-deps -r requirements-bench-nodeps.txt
 	$(BIN)/python benchmarks/bench_sandpile.py
 	$(BIN)/python benchmarks/bench_langevin.py
 	$(BIN)/python benchmarks/bench_markov.py
 	$(BIN)/python benchmarks/bench_hopfield.py
 	$(BIN)/python benchmarks/bench_ising.py
 	$(BIN)/python benchmarks/bench_kuramoto.py
+	$(BIN)/python benchmarks/bench_percolation.py
+	$(BIN)/python benchmarks/bench_spins.py
 
 # Mutation testing of the library (slow, not part of make test): tools/mutants.py plants each
 # mutant in a copy of the tree, one worker per core, and runs the module's own tests. Report:

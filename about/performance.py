@@ -55,9 +55,10 @@ KERNELS = {  # file stem: what the kernel does, in the chapter that uses it
     "ising": "Ising Metropolis sweeps (criticality/ising)",
     "kuramoto": "Kuramoto phase oscillators (criticality/synchronization)",
     "percolation": "the Domany-Kinzel automaton (criticality/directed_percolation)",
+    "spins": "exact diagonalization of a symmetry sector (quantum/eth)",
 }
 # references beyond NumPy and numba that a kernel's file may hold: column, label
-EXTRA = {"ising_rs": "ising-rs"}
+EXTRA = {"ising_rs": "ising-rs", "quspin": "QuSpin"}
 folder = (data.data_dir() / "benchmarks") if data.data_dir() else None
 results = {}  # (kernel, platform) -> the file's record
 for path in sorted(folder.glob("*.json")) if folder else []:
@@ -104,6 +105,7 @@ TITLES = {
     "ising": "Ising Metropolis: spin-flip attempts",
     "kuramoto": "Kuramoto: oscillator-steps",
     "percolation": "directed percolation: site updates",
+    "spins": "exact diagonalization: sector states",
 }
 NAMES = {"jax": "JAX", "numpy": "NumPy", "numba": "numba", **EXTRA}
 cpu = [k for k in KERNELS if (k, "cpu") in results]
@@ -174,6 +176,7 @@ if set(cpu_tables) == set(KERNELS):
                 ("JAX / NumPy", "np"),
                 ("JAX / numba", "nb"),
                 ("JAX / ising-rs", "rs"),
+                ("JAX / QuSpin", "qs"),
             ):
                 if col in part:
                     glued[f"{k}{suffix}_{tag}_lo"] = part[col].min()

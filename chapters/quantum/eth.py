@@ -71,6 +71,7 @@ from emergence import (
     spins,
     style,
 )
+from emergence.data import load as load_shipped
 
 style.use()
 SCALE = scale.current_scale()
@@ -197,15 +198,22 @@ for (name, L), rs in ratios.items():
     print(
         f"{name:10s} L = {L}: <r> = {r.mean():.4f} from {r.size} ratios in {len(rs)} sectors"
     )
+L_big = SIZES["Ls"][-1]
 mixed = spins.spacing_ratios(
-    np.concatenate(
-        [eig.energies for _, eig, _ in spectra["chaotic", SIZES["Ls"][-1]]]
-    ),
+    np.concatenate([eig.energies for _, eig, _ in spectra["chaotic", L_big]]),
     keep=KEEP,
+    merge=MERGE,
 )
 print(
-    f"chaotic, L = {SIZES['Ls'][-1]}, the four sectors' levels mixed: <r> = {mixed.mean():.4f}"
+    f"chaotic, L = {L_big}, the four sectors' levels mixed: <r> = {mixed.mean():.4f}"
 )
+for name in CHAINS:
+    levels = [eig.energies for _, eig, _ in spectra[name, L_big]]
+    repeats = sum(int(np.sum(np.diff(E) <= MERGE * (E[-1] - E[0]))) for E in levels)
+    print(
+        f"{name}, L = {L_big}: {repeats} of {sum(E.size for E in levels)} levels "
+        "repeat the one below them (within a sector)"
+    )
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -214,7 +222,6 @@ goe = (
     (27 / 4) * (grid + grid**2) / (1 + grid + grid**2) ** 2.5
 )  # Atas et al.'s surmise
 poisson = 2 / (1 + grid) ** 2
-L_big = SIZES["Ls"][-1]
 for i, name in enumerate(CHAINS):
     r = np.concatenate(ratios[name, L_big])
     axes[0].hist(
@@ -247,9 +254,16 @@ axes[1].legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# The chaotic chain's ratios follow the GOE, with level repulsion at $r \to 0$; the
-# integrable chain's follow Poisson. Mixing the chaotic chain's four sectors (grey square)
-# drags its mean most of the way to Poisson.
+# The chaotic chain's ratios follow the GOE, with level repulsion at $r \to 0$, and mixing
+# its four sectors (grey square) drags the mean most of the way to Poisson. The integrable
+# chain's ratios are not Poisson either, and this is a property of free fermions rather than
+# of integrability: its many-body levels are sums of $L$ single-particle energies, so they
+# repeat one another exactly (the count is printed above) and cluster in a way independent
+# levels do not. Its mean ratio does not settle as $L$ grows: it moves by several hundredths
+# from one length to the next, on either side of Poisson's value, and it depends on how the
+# repeats are counted (once, as here, or each as an $r = 0$). Poisson statistics is the
+# prediction for a generic integrable chain, with interactions (the XXZ chain, for instance),
+# and the transverse-field chain is not one.
 #
 # **Inference: the mean ratio.** For each chain $c$ at the largest $L$, the sectors' mean
 # ratios $\bar r_s$ (from $n_s$ ratios each) are modelled as $\bar r_s \sim
@@ -336,10 +350,11 @@ axes[0].set_ylabel(r"$\langle n|X_1|n\rangle$")
 plt.show()
 
 # %% [markdown]
-# In the chaotic chain the points close onto a curve as $L$ grows; in the integrable chain
-# they stay a cloud as wide as the range of the observable, at every $L$: its eigenstates are
-# labelled by the occupations of $L$ fermion modes, and neighbouring levels can have very
-# different ones.
+# In the chaotic chain the points close onto a curve as $L$ grows. In the integrable chain
+# they fall on several distinct bands that do not merge as $L$ grows: its eigenstates are
+# labelled by the occupations of $L$ fermion modes, and two levels of nearly the same energy
+# can have very different ones, and so very different $\langle X_1\rangle$. Their spread at
+# fixed energy does not shrink.
 #
 # How fast do the fluctuations shrink? In narrow windows of energy per site near the middle
 # of the spectrum we fit a quadratic to $O_{nn}(E_n)$ (the smooth part) and take the variance
@@ -353,6 +368,7 @@ plt.show()
 # %%
 WINDOWS = np.array([-0.36, -0.18, 0.0, 0.18, 0.36])  # centres, in energy per site
 HALF_WIDTH = 0.06
+MIN_LEVELS = 12  # a window's variance needs this many levels
 
 
 def window_variances(name):
@@ -364,7 +380,7 @@ def window_variances(name):
             for w, c in enumerate(WINDOWS):
                 inside = np.abs(e - c) < HALF_WIDTH
                 n = int(inside.sum())
-                if n < 12:
+                if n < MIN_LEVELS:
                     continue
                 coef = np.polyfit(e[inside] - c, o[inside], 2)
                 resid = o[inside] - np.polyval(coef, e[inside] - c)
@@ -446,7 +462,10 @@ def exponent_model(window, nu, x, centre, windows, s2=None):
     tau_a = numpyro.sample("tau_a", dist.HalfNormal(1.0))
     kappa = numpyro.sample("kappa", dist.HalfNormal(0.5))
     with numpyro.plate("windows", windows.shape[0]):
-        a = numpyro.sample("a", dist.Normal(mu_a, tau_a))
+        a_raw = numpyro.sample(
+            "a_raw", dist.Normal(0.0, 1.0)
+        )  # non-centred: no funnel
+    a = numpyro.deterministic("a", mu_a + tau_a * a_raw)
     with numpyro.plate("variances", nu.shape[0]):
         z = numpyro.sample("z", dist.Normal(0.0, 1.0))
         sigma2 = jnp.exp(a[window] + gamma * x + kappa * z)
@@ -539,26 +558,30 @@ plt.show()
 # ETH's second statement: between eigenstates of nearby energies,
 # $O_{mn} = \rho(\bar E)^{-1/2} f(\bar E, \omega) R_{mn}$ with $\omega = E_m - E_n$ and
 # $R_{mn}$ random with unit variance. So $\rho\,|O_{mn}|^2$, averaged in bins of $\omega$, should
-# be one smooth function for every $L$. We take pairs with mean energy per site within
-# $0.1$ of the middle of the spectrum, in the $k = 0$, $P = +1$ sector.
+# be one smooth function for every $L$. We take the pairs whose mean energy per site is within
+# $0.1$ of the middle of the spectrum, in the $k = 0$, $P = +1$ sector, and average in bins
+# of $\omega$ holding more than 20 pairs.
 
 
 # %%
-def offdiagonal(name, L, bins):
+def offdiagonal(name, L, bins, max_levels=3000):
+    """rho times the mean |O_mn|^2 in bins of omega = E_m - E_n, over the pairs whose mean
+    energy per site is within 0.1 of the middle (at most `max_levels` levels, evenly
+    thinned, so that the pairs stay a few million)."""
     sec, eig, O_eig = spectra[name, L][0]
     E = eig.energies
-    middle = np.abs(E / L) < 0.1
-    idx = np.flatnonzero(middle)
-    w = (E[idx][:, None] - E[idx][None, :]).ravel()
-    o2 = (np.abs(O_eig[np.ix_(idx, idx)]) ** 2).ravel()
-    off = w != 0
-    rho = middle.sum() / (0.2 * L) * 2**L / sec.dim
-    which = np.digitize(np.abs(w[off]), bins) - 1
+    idx = np.arange(E.size)[:: max(1, E.size // max_levels)]
+    w = E[idx][:, None] - E[idx][None, :]
+    mean_e = (E[idx][:, None] + E[idx][None, :]) / (2 * L)
+    o2 = np.abs(O_eig[np.ix_(idx, idx)]) ** 2
+    use = (np.abs(mean_e) < 0.1) & (w > 0)
+    rho = (np.abs(E / L) < 0.1).sum() / (0.2 * L) * 2**L / sec.dim
+    which = np.digitize(w[use], bins) - 1
     ok = (which >= 0) & (which < bins.size - 1)
-    mean = np.bincount(which[ok], o2[off][ok], bins.size - 1) / np.maximum(
-        np.bincount(which[ok], minlength=bins.size - 1), 1
-    )
-    return rho * mean
+    total = np.bincount(which[ok], o2[use][ok], bins.size - 1)
+    count = np.bincount(which[ok], minlength=bins.size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 20, rho * total / count, np.nan)
 
 
 OMEGA = np.linspace(0, 8, 41)
@@ -583,7 +606,8 @@ for ax, name in zip(axes, CHAINS, strict=True):
     ax.set_xlabel(r"$\omega = E_m - E_n$ (units of $J$)")
     ax.set_title(f"{name} chain", fontsize=10)
     ax.legend(fontsize=8)
-axes[0].set_ylabel(r"$\rho\,\overline{|O_{mn}|^2}$")
+axes[0].set_ylabel(r"$\rho\,\overline{|O_{mn}|^2}$ (pairs near the middle)")
+axes[0].set_ylim(1e-4, 1e2)
 plt.show()
 
 # %% [markdown]
@@ -607,9 +631,15 @@ for L0, L1 in zip(SIZES["Ls"][:-1], SIZES["Ls"][1:], strict=True):
                 np.log(np.median(a1[:, 4]) / np.median(a0[:, 4]))
                 / np.log(np.median(a1[:, 5]) / np.median(a0[:, 5]))
             )
-    print(
-        f"L = {L0} -> {L1}: effective exponent {np.median(slopes):+.2f} (median of windows)"
-    )
+    if slopes:
+        print(
+            f"L = {L0} -> {L1}: effective exponent {np.median(slopes):+.2f} "
+            f"(median of {len(slopes)} windows)"
+        )
+    else:
+        print(
+            f"L = {L0} -> {L1}: no window with {MIN_LEVELS} levels at both lengths"
+        )
 
 # %% [markdown]
 # (eth-calibration)=
@@ -649,6 +679,19 @@ cal_ex = calibration.show(
     title="Fluctuation-exponent model: ECDF of the truth's fractional rank minus uniform",
 )
 calibration.expect(cal_ex, calibrated=True)
+shipped_ex = load_shipped("calibration/eth_exponent_ci.npz").arrays
+prose.glue(
+    cal_ex_stuck=int(np.sum(shipped_ex["max_rhat"] > 1.01)),
+    cal_ex_div=int(np.sum(shipped_ex["divergences"] > 0)),
+)
+
+# %% [markdown]
+# Of the exponent model's 100 calibration fits, {glue:text}`cal_ex_stuck` ended with
+# $\hat R > 1.01$ and {glue:text}`cal_ex_div` had divergent transitions, mostly where the
+# windows' spread $\tau_a$ was drawn small (the funnel of a hierarchical scale, which the
+# non-centred form eases and does not remove) or the extra scatter $\kappa$ large; they are
+# counted in the ranks as they came out, and the ranks are uniform all the same. The page's
+# own fit is held to $\hat R \le 1.01$ by `run_nuts`, and its divergences are in its table.
 
 # %% [markdown]
 # (eth-claims)=
@@ -658,6 +701,23 @@ calibration.expect(cal_ex, calibrated=True)
 # for the chaotic chain and of Poisson's 0.3863 for the integrable one (a fourteenth of the
 # distance between the two classes, and about twice the finite-size deviation of a chaotic
 # chain's mean at these lengths); the fluctuation exponent within $\pm 0.1$ of ETH's $-1$.
+#
+# The verdicts, scale by scale. The chaotic chain's mean ratio is *inconclusive* at `ci`
+# ($L = 14$) and at `default` ($L = 16$): its posterior is centred within a few thousandths of
+# the GOE's value but is as wide as the region, because four sectors leave the scatter
+# between sectors, $\tau$, poorly known. More sectors (the complex momenta, each also GOE:
+# reflection times complex conjugation maps $k$ to itself) or longer chains would decide it;
+# at `full` we expect *reproduced*, a guess. The integrable chain's is *not reproduced* at every scale, for the
+# reason above: the free-fermion chain is the wrong integrable chain for a Poisson test. The
+# fluctuation exponent is *not reproduced*: at these lengths the variance falls more slowly
+# than $\rho^{-1}$, with an effective exponent (printed above, between successive lengths)
+# that grows in magnitude with $L$. ETH makes its statement for $\rho \to \infty$; chains of
+# 12 to 16 sites do not reach it for this observable. That $X_1$ is part of the Hamiltonian
+# (the transverse field) may be why: its overlap with the energy density, which relaxes
+# slowly by diffusion, enlarges $f(E, \omega)$ at the smallest $\omega$ by an amount that
+# grows with $L$ (Thouless time $\propto L^2$) and masks part of the $1/\rho$ fall. At
+# `full` ($L$ up to 20, on a GPU; not run) we expect the effective exponent to come closer
+# to $-1$; that is a guess.
 #
 # At this build's scale: $\langle r\rangle =$ {glue:text}`r_chaos:.4f` $\pm$
 # {glue:text}`r_chaos_sd:.4f` for the chaotic chain and {glue:text}`r_int:.4f` $\pm$
@@ -679,9 +739,13 @@ prose.glue(
     gamma_sd=post["gamma"].std(),
 )
 EXPECT = dict(
-    r_chaos=dict(ci="inconclusive", default="reproduced", full="reproduced"),
-    r_int=dict(ci="inconclusive", default="inconclusive", full="reproduced"),
-    gamma=dict(ci="not reproduced", default="not reproduced", full="inconclusive"),
+    r_chaos=dict(ci="inconclusive", default="inconclusive", full="reproduced"),
+    r_int=dict(
+        ci="not reproduced", default="not reproduced", full="not reproduced"
+    ),
+    gamma=dict(
+        ci="not reproduced", default="not reproduced", full="not reproduced"
+    ),
 )
 ATAS = "Atas, Bogomolny, Giraud and Roux 2013 (ratio of consecutive level spacings)"
 claims.check(

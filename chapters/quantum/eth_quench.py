@@ -188,50 +188,63 @@ print(
     "total-variation distance from the diagonal ensemble: "
     + ", ".join(f"{k} {v:.4f}" for k, v in tv.items())
 )
+
+
+def canonical_weights(beta):
+    """e^{-beta E_n} / Z over the sector's eigenstates."""
+    x = -beta * (q_eig.energies - q_eig.energies.min())
+    w = np.exp(x - x.max())
+    return w / w.sum()
+
+
+def variance(p, values):
+    return p @ values**2 - (p @ values) ** 2
+
+
 H_q = spins.project(q_H, q_sec)
 var_E = {
     "initial state": float(psi0 @ H_q @ H_q @ psi0) - E0**2,
-    "canonical": np.nan,
+    "canonical": variance(canonical_weights(beta_E), q_eig.energies),
 }
-x_can = -beta_E * (q_eig.energies - q_eig.energies.min())
-w_can = np.exp(x_can - x_can.max()) / np.exp(x_can - x_can.max()).sum()
-var_E["canonical"] = float(
-    w_can @ q_eig.energies**2 - (w_can @ q_eig.energies) ** 2
-)
 for name, p in (("diagonal ensemble", p_de), ("canonical", p_can), ("MOE", p_mo)):
-    mean_m = p @ outcomes
     print(
-        f"{name:18s}: <M_x>/L = {mean_m / QL:+.4f}, Var(M_x)/L = {(p @ outcomes**2 - mean_m**2) / QL:.3f}"
+        f"{name:18s}: <M_x>/L = {p @ outcomes / QL:+.4f}, "
+        f"Var(M_x)/L = {variance(p, outcomes) / QL:.3f}"
     )
 print(
-    "energy variance / L: initial state {:.3f}, canonical at beta_E {:.3f}".format(
-        var_E["initial state"] / QL, var_E["canonical"] / QL
+    f"energy variance / L: initial state {var_E['initial state'] / QL:.3f}, "
+    f"canonical at beta_E {var_E['canonical'] / QL:.3f}"
+)
+# how much of the widths' difference the energy's fluctuations explain: the canonical
+# slope d<M_x>/dE squared times the difference of the energy variances
+db = 1e-4
+dM_dE = (
+    (p_canonical(beta_E + db) - p_canonical(beta_E - db))
+    @ outcomes
+    / (
+        (canonical_weights(beta_E + db) - canonical_weights(beta_E - db))
+        @ q_eig.energies
     )
+)
+print(
+    f"(dM/dE)^2 (Var_DE(E) - Var_can(E)) / L = "
+    f"{dM_dE**2 * (var_E['initial state'] - var_E['canonical']) / QL:+.3f}; "
+    f"Var_DE(M)/L - Var_can(M)/L = "
+    f"{(variance(p_de, outcomes) - variance(p_can, outcomes)) / QL:+.3f}"
 )
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(8, 3.8))
-width = 0.6
-ax.bar(
-    outcomes - width / 3, p_de, width / 3, color="0.3", label="diagonal ensemble"
-)
-ax.bar(
-    outcomes,
-    p_can,
-    width / 3,
-    color=style.color(1),
-    label=r"canonical at $\beta_E$",
-)
-ax.bar(
-    outcomes + width / 3,
-    p_mo,
-    width / 3,
-    color=style.color(2),
-    label="max. observable entropy",
-)
+fig, ax = plt.subplots(figsize=(9, 3.8))
+bars = [
+    (p_de, "0.3", "diagonal ensemble (exact)"),
+    (p_can, style.color(1), r"canonical at $\beta_E$"),
+    (p_mo, style.color(2), "maximum observable entropy (our reading)"),
+]
+for i, (p, color, label) in enumerate(bars):
+    ax.bar(outcomes + 0.6 * (i - 1), p, 0.6, color=color, label=label)
 ax.set_xlabel(r"outcome $m$ of $M_x = \sum_i X_i$")
 ax.set_ylabel("probability")
-ax.set_xticks(outcomes[:: max(1, outcomes.size // 10)])
+ax.set_xticks(outcomes)
 ax.legend(fontsize=8)
 plt.show()
 
@@ -240,7 +253,9 @@ plt.show()
 # finite-size effect. The state's energy distribution $|c_n|^2$ is fixed by the product state,
 # with a variance per site (printed above) unlike the canonical ensemble's; $M_x$ is extensive,
 # its fluctuations carry the energy's along ($M_x$ and $H$ are correlated through the field
-# term), and both variances grow as $L$. Thermalization is a statement about local
+# term), and both variances grow as $L$: the slope $d\langle M_x\rangle/dE$ squared times the
+# difference of the energy variances accounts for most of the difference of the widths (the
+# last line printed above), and neither factor goes away as $L$ grows. Thermalization is a statement about local
 # observables, or about densities such as $M_x/L$ whose fluctuations vanish as $L$ grows; the
 # full counting statistics of an extensive observable remember the initial energy
 # distribution. The maximum-observable-entropy distribution, in our reading, is further off:
@@ -250,54 +265,71 @@ plt.show()
 # probabilities but shots. We draw `shots` outcomes from $p_{\rm DE}$ (what a late-time
 # measurement of this state gives), and infer $\beta$ from them twice, once under each
 # prediction's model: counts $\sim \text{Multinomial}(N, p_{\rm can}(\beta))$ and
-# $\sim \text{Multinomial}(N, p_{\rm MOE}(\beta))$. Prior: $\beta \sim \text{Normal}(0, 2)$
-# (in units of $1/J$), centred on infinite temperature and wide enough for the ground state's
-# neighbourhood. If a prediction describes the measurement statistics, the $\beta$ that fits
-# the shots is the one the energy fixes, and the model passes its adequacy check.
+# $\sim \text{Multinomial}(N, p_{\rm MOE}(\beta))$. Prior: $\beta \sim \text{Normal}(0, 0.5)$
+# (in units of $1/J$), centred on infinite temperature: the product states of this chain in
+# the $xz$ plane reach inverse temperatures from about $-1.06$ ($\theta \approx 0.11\pi$) to
+# $0.55$ ($\theta \approx 1.42\pi$) at $L = 14$, within about two standard deviations. (A
+# first version had $\text{Normal}(0, 2)$: its calibration fits at $|\beta| \gtrsim 1$,
+# where a state is nearly the ground state or the top one and the shots hardly depend on
+# $\beta$, diverged in half the runs.) If a prediction describes the measurement
+# statistics, the $\beta$ that fits the shots is the one the energy fixes, and the model
+# passes its adequacy check.
 
 # %%
 rng = streams.numpy_rng(k_shots)
 counts = rng.multinomial(SIZES["shots"], p_de / p_de.sum())
 shot_data = dict(
     E=jnp.asarray(q_eig.energies - q_eig.energies.min()),
-    W=jnp.asarray(W),
+    log_W=jnp.asarray(
+        np.log(np.maximum(W, 1e-30))
+    ),  # an impossible outcome: p ~ 1e-30
     log_d=jnp.asarray(np.log(d_m)),
     eps=jnp.asarray(eps_m),
     counts=jnp.asarray(counts),
 )
 
 
-def canonical_model(E, W, n, counts=None):
-    """Shots under the canonical prediction: p(m) = sum_n e^{-beta E_n} <n|P_m|n> / Z."""
-    beta = numpyro.sample("beta", dist.Normal(0.0, 2.0))
-    p = jax.nn.softmax(-beta * E) @ W
-    numpyro.sample("counts", dist.Multinomial(n, p), obs=counts)
+def canonical_model(E, log_W, n, counts=None):
+    """Shots under the canonical prediction: p(m) = sum_n e^{-beta E_n} <n|P_m|n> / Z,
+    in logarithms (at large |beta| most p(m) underflow in float32)."""
+    beta = numpyro.sample("beta", dist.Normal(0.0, 0.5))
+    logits = jax.nn.logsumexp(-beta * E[:, None] + log_W, axis=0)
+    numpyro.sample("counts", dist.Multinomial(n, logits=logits), obs=counts)
 
 
 def moe_model(log_d, eps, n, counts=None):
     """Shots under maximum observable entropy: p(m) proportional to d_m e^{-beta eps_m}."""
-    beta = numpyro.sample("beta", dist.Normal(0.0, 2.0))
-    p = jax.nn.softmax(log_d - beta * eps)
-    numpyro.sample("counts", dist.Multinomial(n, p), obs=counts)
+    beta = numpyro.sample("beta", dist.Normal(0.0, 0.5))
+    numpyro.sample(
+        "counts", dist.Multinomial(n, logits=log_d - beta * eps), obs=counts
+    )
 
 
 n_shots = jnp.asarray(SIZES["shots"])
-shot_models = {
-    False: (canonical_model, (shot_data["E"], shot_data["W"], n_shots)),
+shot_models = {  # moe: (model, its arguments)
+    False: (canonical_model, (shot_data["E"], shot_data["log_W"], n_shots)),
     True: (moe_model, (shot_data["log_d"], shot_data["eps"], n_shots)),
 }
-fits_beta = {
-    moe: inference.run_nuts(
-        jax.random.fold_in(k_fit, 20 + moe),
-        NUTS(model, init_strategy=init_to_median),
-        *args,
-        counts=shot_data["counts"],
-        num_warmup=SIZES["warmup"],
-        num_samples=SIZES["samples"],
-        num_chains=SIZES["chains"],
-    )
-    for moe, (model, args) in shot_models.items()
-}
+nuts_settings = dict(
+    num_warmup=SIZES["warmup"],
+    num_samples=SIZES["samples"],
+    num_chains=SIZES["chains"],
+)
+fits_beta = {}
+fits_beta[False] = inference.run_nuts(
+    jax.random.fold_in(k_fit, 20),
+    NUTS(canonical_model, init_strategy=init_to_median),
+    *shot_models[False][1],
+    counts=shot_data["counts"],
+    **nuts_settings,
+)
+fits_beta[True] = inference.run_nuts(
+    jax.random.fold_in(k_fit, 21),
+    NUTS(moe_model, init_strategy=init_to_median),
+    *shot_models[True][1],
+    counts=shot_data["counts"],
+    **nuts_settings,
+)
 fits_beta[False]
 
 # %%
@@ -346,9 +378,7 @@ fit_mu = inference.run_nuts(
     NUTS(magnetization_model, init_strategy=init_to_median),
     *mag_args,
     m=shots_m,
-    num_warmup=SIZES["warmup"],
-    num_samples=SIZES["samples"],
-    num_chains=SIZES["chains"],
+    **nuts_settings,
 )
 fit_mu
 

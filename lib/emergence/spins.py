@@ -42,12 +42,22 @@ _PAULI = "IXYZ"
 
 
 class Sector(NamedTuple):
-    """One symmetry sector of a chain of ``L`` spins.
+    """One symmetry sector of a chain of ``L`` spins (what :func:`sector` returns).
 
-    ``states`` are the full-space basis states with weight in the sector and ``basis`` the
-    ``(2^L, dim)`` sparse matrix whose columns are the sector's orthonormal basis vectors.
-    ``m`` is the momentum index (``k = 2 pi m / L``; None on an open chain), ``parity`` and
-    ``flip`` the eigenvalues ``+-1`` of reflection and spin flip (None where not resolved).
+    Parameters
+    ----------
+    L : int
+        The number of spins.
+    boundary : str
+        ``"ring"`` or ``"open"``.
+    m : int or None
+        The momentum index, ``k = 2 pi m / L`` (None on an open chain).
+    parity : int or None
+        The reflection eigenvalue ``+-1`` (None where not resolved).
+    flip : int or None
+        The spin flip's eigenvalue ``+-1`` (None where not resolved).
+    basis : scipy.sparse.csc_matrix
+        Shape ``(2^L, dim)``: the sector's orthonormal basis vectors as columns.
     """
 
     L: int
@@ -75,7 +85,15 @@ class Sector(NamedTuple):
 
 
 class Eigen(NamedTuple):
-    """Eigenvalues (ascending) and eigenvectors (columns) of a sector's Hermitian matrix."""
+    """What :func:`eigh` returns.
+
+    Parameters
+    ----------
+    energies : numpy.ndarray
+        Shape ``(dim,)``: the eigenvalues, ascending.
+    vectors : numpy.ndarray
+        Shape ``(dim, dim)``: the eigenvectors, as columns.
+    """
 
     energies: np.ndarray
     vectors: np.ndarray
@@ -176,9 +194,22 @@ def pauli_sum(L: int, terms) -> sp.csr_matrix:
 def chain_terms(L: int, coefficient, ops: str, boundary: str = "ring") -> list:
     """The terms ``coefficient * sum_i ops[0]_i ops[1]_{i+1} ...`` along the chain.
 
-    ``ops`` is a string of ``X``, ``Y``, ``Z`` (``"ZZ"``, ``"X"``, ``"XZX"``) placed on
-    consecutive sites; on a ring the string wraps around (``L`` terms), on an open chain it
-    stops at the end (``L - len(ops) + 1`` terms).
+    Parameters
+    ----------
+    L : int
+        The number of spins.
+    coefficient : float or complex
+        Every term's coefficient.
+    ops : str
+        Letters from ``XYZ`` (``"ZZ"``, ``"X"``, ``"XZX"``), placed on consecutive sites.
+    boundary : {"ring", "open"}
+        On a ring the string wraps around (``L`` terms); on an open chain it stops at the
+        end (``L - len(ops) + 1`` terms).
+
+    Returns
+    -------
+    list
+        ``(coefficient, {site: letter})`` pairs, for :func:`pauli_sum`.
     """
     L = _sites(L, min_sites=1)
     boundary = _boundary(boundary)
@@ -200,9 +231,20 @@ def chain_terms(L: int, coefficient, ops: str, boundary: str = "ring") -> list:
 def mixed_field_ising(L: int, J=1.0, hx=0.9045, hz=0.8090, boundary: str = "ring") -> sp.csr_matrix:
     """``H = J sum_i Z_i Z_{i+1} + hx sum_i X_i + hz sum_i Z_i`` on a ring or open chain.
 
-    The defaults are the chaotic point of Kim and Huse (2013); ``hz = 0`` is the transverse-field
-    chain, integrable (free fermions). Bonds wrap around on a ring (``L >= 3``), not on an open
-    chain (``L >= 2``).
+    Parameters
+    ----------
+    L : int
+        The number of spins: ``>= 3`` on a ring, ``>= 2`` on an open chain.
+    J, hx, hz : float
+        The coupling and the two fields; the defaults are the chaotic point of Kim and Huse
+        (2013), and ``hz = 0`` is the transverse-field chain, integrable (free fermions).
+    boundary : {"ring", "open"}
+        Whether the bond ``L - 1, 0`` is there.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape ``(2^L, 2^L)``, real.
     """
     boundary = _boundary(boundary)
     L = _sites(L, min_sites=3 if boundary == "ring" else 2)
@@ -271,6 +313,7 @@ def sector(L: int, *, boundary: str = "ring", m: int | None = 0, parity=None, fl
     Returns
     -------
     Sector
+        Its basis; ``dim`` is 0 when no state has these quantum numbers.
     """
     boundary = _boundary(boundary)
     L = _sites(L, min_sites=3 if boundary == "ring" else 2)
@@ -316,9 +359,21 @@ def sector(L: int, *, boundary: str = "ring", m: int | None = 0, parity=None, fl
 def sectors(L: int, *, boundary: str = "ring", parity: bool = True, flip: bool = False) -> list[Sector]:
     """Every sector, so that their direct sum is the whole ``2^L``-dimensional space.
 
-    On a ring every momentum, split by reflection parity at ``k = 0`` and ``pi`` when
-    ``parity``; on an open chain the two parities (or the whole space without ``parity``);
-    each further split by the spin flip when ``flip``. Empty sectors are left out.
+    Parameters
+    ----------
+    L : int
+        The number of spins.
+    boundary : {"ring", "open"}
+        On a ring every momentum; on an open chain no momentum.
+    parity : bool
+        Split by reflection parity (at ``k = 0`` and ``pi`` on a ring).
+    flip : bool
+        Split each further by the spin flip.
+
+    Returns
+    -------
+    list of Sector
+        The non-empty sectors.
     """
     boundary = _boundary(boundary)
     L = _sites(L, min_sites=3 if boundary == "ring" else 2)
@@ -335,11 +390,21 @@ def sectors(L: int, *, boundary: str = "ring", parity: bool = True, flip: bool =
 
 
 def project(operator, sec: Sector) -> np.ndarray:
-    """``V^dagger O V``: a full-space operator (sparse or dense) written in a sector, dense.
+    """``V^dagger O V``: a full-space operator written in a sector.
 
-    Real when the sector's basis and the operator are real. The operator must commute with the
-    sector's symmetries for the result to mean the operator restricted to the sector (a
-    Hamiltonian with those symmetries; a translation-invariant observable).
+    Parameters
+    ----------
+    operator : scipy.sparse matrix or numpy.ndarray
+        Shape ``(2^L, 2^L)``. It must commute with the sector's symmetries for the result to
+        mean the operator restricted to the sector (a Hamiltonian with those symmetries; a
+        translation-invariant observable).
+    sec : Sector
+        The sector.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(dim, dim)``, dense; real when the basis and the operator are.
     """
     n = 1 << sec.L
     shape = getattr(operator, "shape", None)
@@ -352,7 +417,20 @@ def project(operator, sec: Sector) -> np.ndarray:
 
 
 def to_sector(state, sec: Sector) -> np.ndarray:
-    """The components ``V^dagger psi`` of a full-space state in a sector's basis."""
+    """The components ``V^dagger psi`` of a full-space state in a sector's basis.
+
+    Parameters
+    ----------
+    state : array_like
+        Shape ``(2^L,)``.
+    sec : Sector
+        The sector.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(dim,)``; real when the basis and the state are.
+    """
     psi = np.asarray(state)
     n = 1 << sec.L
     if psi.shape != (n,):
@@ -362,9 +440,21 @@ def to_sector(state, sec: Sector) -> np.ndarray:
 
 
 def product_state(L: int, theta: float, phi: float = 0.0) -> np.ndarray:
-    """Every spin along ``(sin theta cos phi, sin theta sin phi, cos theta)``: a full-space state.
+    """Every spin along ``(sin theta cos phi, sin theta sin phi, cos theta)``.
 
-    ``theta = 0`` is all up (``|0...0>``), ``theta = pi`` all down.
+    Parameters
+    ----------
+    L : int
+        The number of spins.
+    theta : float
+        The polar angle from ``+z``: 0 is all up (``|0...0>``), ``pi`` all down.
+    phi : float
+        The azimuth from ``+x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(2^L,)``, normalized; real when ``phi = 0``.
     """
     L = _sites(L, min_sites=1)
     theta, phi = _real("theta", theta), _real("phi", phi)
@@ -383,8 +473,23 @@ def product_state(L: int, theta: float, phi: float = 0.0) -> np.ndarray:
 def eigh(matrix) -> Eigen:
     """All eigenvalues and eigenvectors of a Hermitian matrix, in float64 (JAX, on its device).
 
-    Raises ``ValueError`` for a matrix that is not square or not Hermitian (to ``1e-10``
-    relative to its largest element).
+    Matrices up to 2048 are padded to a shared size (with eigenvalues above the spectrum,
+    dropped again), so that sectors of similar sizes share one compiled program.
+
+    Parameters
+    ----------
+    matrix : array_like or scipy.sparse matrix
+        Square, Hermitian (to ``1e-10`` relative to its largest element).
+
+    Returns
+    -------
+    Eigen
+        The eigenvalues, ascending, and the eigenvectors as columns.
+
+    Raises
+    ------
+    ValueError
+        For a matrix that is not square, not finite or not Hermitian.
     """
     a = np.asarray(matrix.toarray() if sp.issparse(matrix) else matrix)
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 1:
@@ -423,7 +528,20 @@ def _eigh64(a):
 
 
 def in_eigenbasis(operator, eig: Eigen) -> np.ndarray:
-    """``U^dagger O U``: a sector's operator (dense, in the sector's basis) in the eigenbasis."""
+    """``U^dagger O U``: a sector's operator written in the eigenbasis.
+
+    Parameters
+    ----------
+    operator : array_like
+        Shape ``(dim, dim)``, in the sector's basis (:func:`project`).
+    eig : Eigen
+        The sector Hamiltonian's eigenvectors.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(dim, dim)``: ``O_mn = <m|O|n>``.
+    """
     U = eig.vectors
     op = np.asarray(operator)
     if op.shape != (U.shape[0], U.shape[0]):
@@ -432,7 +550,22 @@ def in_eigenbasis(operator, eig: Eigen) -> np.ndarray:
 
 
 def evolve(eig: Eigen, state, times) -> np.ndarray:
-    """``psi(t) = U e^{-i E t} U^dagger psi(0)`` (hbar = 1) at each time: shape ``(times, dim)``."""
+    """``psi(t) = U e^{-i E t} U^dagger psi(0)`` (hbar = 1) at each time.
+
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    state : array_like
+        Shape ``(dim,)``: ``psi(0)`` in the sector's basis.
+    times : array_like
+        The times, in units of ``hbar`` over the energies' unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(times), dim)``, complex.
+    """
     psi = np.asarray(state)
     if psi.shape != (eig.vectors.shape[0],):
         raise ValueError(f"state must have shape ({eig.vectors.shape[0]},), got {psi.shape}")
@@ -442,7 +575,24 @@ def evolve(eig: Eigen, state, times) -> np.ndarray:
 
 
 def expectation_in_time(eig: Eigen, operator_eig, state, times) -> np.ndarray:
-    """``<psi(t)| O |psi(t)>`` at each time, from ``O`` in the eigenbasis (:func:`in_eigenbasis`)."""
+    """``<psi(t)| O |psi(t)>`` at each time.
+
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    operator_eig : array_like
+        Shape ``(dim, dim)``: ``O`` in the eigenbasis (:func:`in_eigenbasis`).
+    state : array_like
+        Shape ``(dim,)``: ``psi(0)`` in the sector's basis.
+    times : array_like
+        The times.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(times),)``, real.
+    """
     psi = np.asarray(state)
     if psi.shape != (eig.vectors.shape[0],):
         raise ValueError(f"state must have shape ({eig.vectors.shape[0]},), got {psi.shape}")
@@ -455,12 +605,25 @@ def expectation_in_time(eig: Eigen, operator_eig, state, times) -> np.ndarray:
 def outcome_weights(eig: Eigen, observable, *, decimals: int = 8):
     """The weights ``<n|P_o|n>`` of a measurement in each eigenstate ``n``.
 
-    ``observable`` is the measured operator in the sector's basis (dense, Hermitian, commuting
-    with the sector's symmetries); ``P_o`` are its eigenprojectors, one per distinct eigenvalue
-    (eigenvalues equal to ``decimals`` places are one outcome). Returns ``(outcomes, W)``:
-    the sorted outcomes and ``W`` of shape ``(dim, outcomes)``, each row summing to 1, so that
-    a state with eigenbasis weights ``|c_n|^2`` measures ``o`` with probability
+    A state with eigenbasis weights ``|c_n|^2`` measures ``o`` with probability
     ``sum_n |c_n|^2 W[n, o]`` at late times (the diagonal ensemble).
+
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    observable : array_like
+        The measured operator in the sector's basis (dense, Hermitian, commuting with the
+        sector's symmetries); ``P_o`` are its eigenprojectors.
+    decimals : int
+        Eigenvalues equal to this many decimal places are one outcome.
+
+    Returns
+    -------
+    outcomes : numpy.ndarray
+        The distinct eigenvalues, ascending.
+    W : numpy.ndarray
+        Shape ``(dim, len(outcomes))``, each row summing to 1.
     """
     a = eigh(observable)
     U = eig.vectors
@@ -475,13 +638,43 @@ def outcome_weights(eig: Eigen, observable, *, decimals: int = 8):
 
 
 def diagonal_ensemble(eig: Eigen, operator_eig, state) -> float:
-    """The infinite-time average ``sum_n |c_n|^2 O_nn`` (non-degenerate spectrum)."""
+    """The infinite-time average ``sum_n |c_n|^2 O_nn`` (for a non-degenerate spectrum).
+
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    operator_eig : array_like
+        ``O`` in the eigenbasis.
+    state : array_like
+        ``psi(0)`` in the sector's basis.
+
+    Returns
+    -------
+    float
+        The diagonal ensemble's expectation value.
+    """
     c = eig.vectors.conj().T @ np.asarray(state)
     return float(np.real(np.sum(np.abs(c) ** 2 * np.diag(operator_eig))))
 
 
 def canonical(eig: Eigen, operator_eig, beta) -> np.ndarray:
-    """``Tr(O e^{-beta H}) / Tr(e^{-beta H})`` in the sector, for each ``beta``."""
+    """``Tr(O e^{-beta H}) / Tr(e^{-beta H})`` in the sector, for each ``beta``.
+
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    operator_eig : array_like
+        ``O`` in the eigenbasis.
+    beta : float or array_like
+        Inverse temperatures, in units of one over the energies' unit (negative allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per ``beta``.
+    """
     b = np.atleast_1d(_validate.in_range("beta", beta))
     E = eig.energies
     w = np.exp(-np.outer(b, E - E.min()))
@@ -491,8 +684,20 @@ def canonical(eig: Eigen, operator_eig, beta) -> np.ndarray:
 def temperature_for_energy(eig: Eigen, energy: float, *, tol: float = 1e-12) -> float:
     """The inverse temperature ``beta`` whose canonical mean energy (in the sector) is ``energy``.
 
-    The mean energy decreases monotonically in ``beta``; ``energy`` must lie strictly between
-    the ground-state energy and the sector's maximum (negative ``beta`` above the middle).
+    Parameters
+    ----------
+    eig : Eigen
+        The sector Hamiltonian's eigenpairs.
+    energy : float
+        Strictly between the sector's lowest and highest energies (above the middle of the
+        spectrum ``beta`` is negative).
+    tol : float
+        The bisection's relative tolerance.
+
+    Returns
+    -------
+    float
+        ``beta``: the mean energy decreases monotonically in it, so it is unique.
     """
     E = eig.energies
     e = _real("energy", energy)
@@ -525,12 +730,23 @@ def temperature_for_energy(eig: Eigen, energy: float, *, tol: float = 1e-12) -> 
 def spacing_ratios(energies, *, keep: float = 1.0, merge: float | None = None) -> np.ndarray:
     """The ratios ``r_n = min(s_n, s_{n+1}) / max(s_n, s_{n+1})`` of consecutive spacings.
 
-    ``keep`` is the fraction of the sorted levels kept, from the middle of the spectrum (the
-    edges, where the density of states changes fast, dropped): ``0.5`` keeps the middle half.
-    An exactly degenerate pair gives ``r = 0``; three equal levels give ``0 / 0``, which raises
-    (a symmetry left unresolved?) unless ``merge`` is set: then levels closer than ``merge``
-    times the spectrum's width count once (for spectra with degeneracies of their own, such as
-    free fermions', whose many-body levels are sums of single-particle energies).
+    Parameters
+    ----------
+    energies : array_like
+        The levels of one symmetry sector (any order).
+    keep : float
+        The fraction of the sorted levels kept, from the middle of the spectrum (the edges,
+        where the density of states changes fast, dropped): ``0.5`` keeps the middle half.
+    merge : float, optional
+        Levels closer than ``merge`` times the spectrum's width count once (for spectra with
+        degeneracies of their own, such as free fermions', whose many-body levels are sums of
+        single-particle energies). Without it an exactly degenerate pair gives ``r = 0`` and
+        three equal levels give ``0 / 0``, which raises (a symmetry left unresolved?).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratios, in ``[0, 1]``.
     """
     E = np.sort(np.asarray(energies, dtype=float).ravel())
     if merge is not None:

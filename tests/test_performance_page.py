@@ -44,3 +44,26 @@ def test_without_files_the_page_says_so(tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     text, _ = _run(tmp_path / "data", monkeypatch)
     assert "no benchmark files in data/benchmarks" in text
+
+
+def _kernels():
+    """The KERNELS dictionary's keys, read from the page's source (no kernel needed)."""
+    import ast
+
+    for node in ast.walk(ast.parse(PAGE.read_text())):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "KERNELS":
+            return [k.value for k in node.value.keys]
+    raise AssertionError("the performance page has no KERNELS dictionary")
+
+
+def test_every_kernel_ships_its_cpu_file_and_make_bench_runs_it():
+    # The page quotes every kernel's ratios only when all their CPU files are there, so a
+    # benchmark added without its measurement breaks the book's build: caught here first.
+    kernels = _kernels()
+    shipped = {p.stem.rsplit("-", 1)[0] for p in (ROOT / "data" / "benchmarks").glob("*-cpu.json")}
+    assert set(kernels) == shipped, (sorted(set(kernels) - shipped), sorted(shipped - set(kernels)))
+    scripts = {p.stem.removeprefix("bench_") for p in (ROOT / "benchmarks").glob("bench_*.py")}
+    assert set(kernels) == scripts
+    makefile = (ROOT / "Makefile").read_text()
+    for k in kernels:
+        assert f"benchmarks/bench_{k}.py" in makefile, k

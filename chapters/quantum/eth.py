@@ -702,22 +702,21 @@ prose.glue(
 # distance between the two classes, and about twice the finite-size deviation of a chaotic
 # chain's mean at these lengths); the fluctuation exponent within $\pm 0.1$ of ETH's $-1$.
 #
-# The verdicts, scale by scale. The chaotic chain's mean ratio is *inconclusive* at `ci`
-# ($L = 14$) and at `default` ($L = 16$): its posterior is centred within a few thousandths of
-# the GOE's value but is as wide as the region, because four sectors leave the scatter
-# between sectors, $\tau$, poorly known. More sectors (the complex momenta, each also GOE:
-# reflection times complex conjugation maps $k$ to itself) or longer chains would decide it;
-# at `full` we expect *reproduced*, a guess. The integrable chain's is *not reproduced* at every scale, for the
-# reason above: the free-fermion chain is the wrong integrable chain for a Poisson test. The
-# fluctuation exponent is *not reproduced*: at these lengths the variance falls more slowly
-# than $\rho^{-1}$, with an effective exponent (printed above, between successive lengths)
-# that grows in magnitude with $L$. ETH makes its statement for $\rho \to \infty$; chains of
-# 12 to 16 sites do not reach it for this observable. That $X_1$ is part of the Hamiltonian
-# (the transverse field) may be why: its overlap with the energy density, which relaxes
-# slowly by diffusion, enlarges $f(E, \omega)$ at the smallest $\omega$ by an amount that
-# grows with $L$ (Thouless time $\propto L^2$) and masks part of the $1/\rho$ fall. At
-# `full` ($L$ up to 20, on a GPU; not run) we expect the effective exponent to come closer
-# to $-1$; that is a guess.
+# The verdicts, scale by scale. The chaotic chain's mean ratio is *inconclusive* at `ci` ($L =
+# 14$) and at `default` ($L = 16$): its posterior is centred within a few thousandths of the
+# GOE's value but is as wide as the region, because four sectors leave the scatter between
+# sectors, $\tau$, poorly known. More sectors (the complex momenta, each also GOE: reflection
+# times complex conjugation maps $k$ to itself) or longer chains would decide it; at `full` we
+# expect *reproduced*, a guess. The integrable chain's is *not reproduced* at every scale, for
+# the reason above: the free-fermion chain is the wrong integrable chain for a Poisson test. The
+# fluctuation exponent is *not reproduced*: at these lengths the variance falls more slowly than
+# $\rho^{-1}$, with an effective exponent (printed above, between successive lengths) that grows
+# in magnitude with $L$. ETH makes its statement for $\rho \to \infty$; chains of 12 to 16 sites
+# do not reach it for this observable. That $X_1$ is part of the Hamiltonian (the transverse
+# field) may be why: its overlap with the energy density, which relaxes slowly by diffusion,
+# enlarges $f(E, \omega)$ at the smallest $\omega$ by an amount that grows with $L$ (Thouless
+# time $\propto L^2$) and masks part of the $1/\rho$ fall. At `full` ($L$ up to 20, on a GPU;
+# not run) we expect the effective exponent to come closer to $-1$; that is a guess.
 #
 # At this build's scale: $\langle r\rangle =$ {glue:text}`r_chaos:.4f` $\pm$
 # {glue:text}`r_chaos_sd:.4f` for the chaotic chain and {glue:text}`r_int:.4f` $\pm$

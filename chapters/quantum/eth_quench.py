@@ -83,8 +83,8 @@ SIZES
 #
 # The chain is the chapter's, $H = J\sum_i Z_iZ_{i+1} + h_x\sum_i X_i + h_z\sum_i Z_i$ on a
 # ring at $h_x = 0.9045$, $h_z = 0.8090$ (energies in units of $J$, times in units of
-# $\hbar/J$). Prepare every spin along the direction at angle $\theta$ from $+z$ in the $xz$ plane, a
-# product state $|\psi_0\rangle = \bigotimes_i (\cos\frac\theta2|{\uparrow}\rangle +
+# $\hbar/J$). Prepare every spin along the direction at angle $\theta$ from $+z$ in the $xz$
+# plane, a product state $|\psi_0\rangle = \bigotimes_i (\cos\frac\theta2|{\uparrow}\rangle +
 # \sin\frac\theta2|{\downarrow}\rangle)$, which is translation and reflection invariant and so
 # lies in the $k = 0$, $P = +1$ sector, and let it evolve under $H$. Its energy
 # $E_0 = \langle\psi_0|H|\psi_0\rangle$ is conserved; the canonical ensemble with that mean
@@ -254,12 +254,12 @@ plt.show()
 # with a variance per site (printed above) unlike the canonical ensemble's; $M_x$ is extensive,
 # its fluctuations carry the energy's along ($M_x$ and $H$ are correlated through the field
 # term), and both variances grow as $L$: the slope $d\langle M_x\rangle/dE$ squared times the
-# difference of the energy variances accounts for most of the difference of the widths (the
-# last line printed above), and neither factor goes away as $L$ grows. Thermalization is a statement about local
-# observables, or about densities such as $M_x/L$ whose fluctuations vanish as $L$ grows; the
-# full counting statistics of an extensive observable remember the initial energy
-# distribution. The maximum-observable-entropy distribution, in our reading, is further off:
-# it puts the whole energy in the field term, which asks for a much larger magnetization.
+# difference of the energy variances accounts for most of the difference of the widths (the last
+# line printed above), and neither factor goes away as $L$ grows. Thermalization is a statement
+# about local observables, or about densities such as $M_x/L$ whose fluctuations vanish as $L$
+# grows; the full counting statistics of an extensive observable remember the initial energy
+# distribution. The maximum-observable-entropy distribution, in our reading, is further off: it
+# puts the whole energy in the field term, which asks for a much larger magnetization.
 #
 # **Inference: the temperature from measurement shots.** A quantum simulator gives not
 # probabilities but shots. We draw `shots` outcomes from $p_{\rm DE}$ (what a late-time
@@ -440,11 +440,11 @@ calibration.expect(cal_mu, calibrated=True)
 # testable*): a posterior from a model that does not describe the shots decides nothing.
 #
 # At this build's scale: $\langle X_1\rangle$ from the shots {glue:text}`mu_mean:.4f` $\pm$
-# {glue:text}`mu_sd:.4f` against the canonical {glue:text}`o_can:.4f`; $\beta$ from the shots {glue:text}`beta_can:.3f` $\pm$
-# {glue:text}`beta_can_sd:.3f` under the canonical model against $\beta_E =$
-# {glue:text}`beta_E:.3f` from the energy; {glue:text}`beta_moe_fit:.3f` $\pm$
-# {glue:text}`beta_moe_sd:.3f` under the maximum-observable-entropy model against
-# $\beta' =$ {glue:text}`beta_moe:.3f`.
+# {glue:text}`mu_sd:.4f` against the canonical {glue:text}`o_can:.4f`; $\beta$ from the shots
+# {glue:text}`beta_can:.3f` $\pm$ {glue:text}`beta_can_sd:.3f` under the canonical model against
+# $\beta_E =$ {glue:text}`beta_E:.3f` from the energy; {glue:text}`beta_moe_fit:.3f` $\pm$
+# {glue:text}`beta_moe_sd:.3f` under the maximum-observable-entropy model against $\beta' =$
+# {glue:text}`beta_moe:.3f`.
 
 # %%
 post = dict(

@@ -413,7 +413,7 @@ def test_temperature_outside_the_spectrum_raises():
 
 
 def test_the_sizes_at_the_edges_of_the_range_are_accepted():
-    assert spins._sites(24) == 24
+    assert spins._sites(24, min_sites=2) == 24
     assert spins.mixed_field_ising(3).shape == (8, 8)
     assert spins.mixed_field_ising(2, boundary="open").shape == (4, 4)
     assert spins.sector(2, boundary="open", m=None, parity=1).dim == 3
@@ -421,7 +421,7 @@ def test_the_sizes_at_the_edges_of_the_range_are_accepted():
     assert spins.pauli_sum(1, [(0.5, {0: "X"})]).shape == (2, 2)
     assert len(spins.chain_terms(4, 1.0, "ZZZZ", "open")) == 1
     with pytest.raises(ValueError, match="L must be an integer in"):
-        spins._sites(25)
+        spins._sites(25, min_sites=2)
 
 
 def test_eigh_accepts_a_large_hermitian_matrix_and_refuses_bad_shapes():
@@ -433,3 +433,140 @@ def test_eigh_accepts_a_large_hermitian_matrix_and_refuses_bad_shapes():
     for bad in (np.zeros(3), np.zeros((2, 3)), np.zeros((0, 0)), np.zeros((2, 2, 2))):
         with pytest.raises(ValueError, match="matrix must be square and non-empty"):
             spins.eigh(bad)
+
+
+# ---- against the mutation run's survivors (tools/mutants.py spins, 2026-12-03) ----------------
+# Equivalent mutants, left alive on purpose: the Y string's phase 1j * (1 - 2 bit) against
+# 1j / (1 - 2 bit) (the bit's sign is +-1); a sector's characters divided instead of multiplied
+# by a parity or flip eigenvalue (+-1); the open chain's constant phase (the basis is normalized
+# afterwards); the sentinel of col_of_rep (only representatives are looked up); the cut-offs
+# 1e-9 / 1e-12 / 1e-13 as > or >= (a norm or coefficient exactly at them does not occur); eigh's
+# Gershgorin margin (any bound above the spectrum keeps the padding's levels on top); the
+# bucket sizes themselves (any sizes pad correctly; test_eigh_pads_to_buckets checks that they
+# share compilations); and the bisection's initial bracket, its growth factor and its
+# comparisons at equality in temperature_for_energy.
+
+
+def test_kim_huse_point_is_the_golden_ratio_one():
+    # Kim and Huse's chaotic point: hx = (5 + sqrt 5) / 8, hz = (1 + sqrt 5) / 4, J = 1
+    assert spins.KIM_HUSE["J"] == 1.0
+    assert spins.KIM_HUSE["hx"] == pytest.approx((5 + np.sqrt(5)) / 8, abs=5e-5)
+    assert spins.KIM_HUSE["hz"] == pytest.approx((1 + np.sqrt(5)) / 4, abs=5e-5)
+    default = spins.mixed_field_ising(5)
+    explicit = spins.mixed_field_ising(5, **spins.KIM_HUSE)
+    assert abs(default - explicit).max() == 0
+
+
+def test_sector_labels():
+    ring = spins.sector(6, m=3, parity=-1, flip=1)
+    assert ring.label == "ring of 6: k = 2 pi 3/6, P = -1, F = +1"
+    assert spins.sector(4, boundary="open", m=None).label == "open of 4: full space"
+    assert spins.sector(5, m=2).label == "ring of 5: k = 2 pi 2/5"
+
+
+def test_one_site_and_empty_sums():
+    assert spins.chain_terms(1, 2.5, "X", boundary="open") == [(2.5, {0: "X"})]
+    psi = spins.product_state(1, 0.6)
+    assert np.allclose(psi, [np.cos(0.3), np.sin(0.3)])
+    zero = spins.pauli_sum(3, [])
+    assert zero.shape == (8, 8) and zero.nnz == 0
+
+
+def test_sectors_defaults_and_smallest_chains():
+    L = 6
+    default = spins.sectors(L)
+    assert any(s.parity is not None for s in default)  # parity resolved by default
+    assert [s.label for s in default] == [s.label for s in spins.sectors(L, parity=True)]
+    plain = spins.sectors(L, parity=False)
+    assert all(s.parity is None for s in plain) and len(plain) == L
+    assert sum(s.dim for s in spins.sectors(3)) == 8  # the smallest ring
+    assert sum(s.dim for s in spins.sectors(2, boundary="open")) == 4
+    with pytest.raises(ValueError, match="L must be"):
+        spins.sectors(2)  # a ring of two sites is not a ring
+
+
+def test_real_sectors_give_real_arrays():
+    L, H = 6, spins.mixed_field_ising(6, 1.3, 0.7, 0.45)
+    real, cplx = spins.sector(L, m=0, parity=1), spins.sector(L, m=1)
+    assert not np.iscomplexobj(spins.project(H, real))
+    assert np.iscomplexobj(spins.project(H, cplx))
+    psi = np.random.default_rng(2).normal(size=2**L)  # real, and without the ring's symmetry
+    assert not np.iscomplexobj(spins.to_sector(psi, real))
+    assert np.iscomplexobj(spins.to_sector(psi, cplx))
+
+
+def test_shapes_are_checked():
+    eig = spins.eigh(np.diag([0.5, 1.5, 2.0]))
+    with pytest.raises(ValueError, match="operator must have shape"):
+        spins.in_eigenbasis(np.eye(3)[:, :2], eig)
+    with pytest.raises(ValueError, match="state must have shape"):
+        spins.evolve(eig, np.ones(2), [0.0, 1.0])
+    with pytest.raises(ValueError, match="state must have shape"):
+        spins.expectation_in_time(eig, np.eye(3), np.ones(4), [0.0])
+    with pytest.raises(ValueError, match="observable must have shape"):
+        spins.outcome_weights(eig, np.eye(2))
+    with pytest.raises(ValueError, match="non-empty"):
+        spins.eigh(np.zeros((0, 0)))
+
+
+def test_hermiticity_is_judged_against_unit_scale():
+    # |A - A^dagger| is compared with max(max|A|, 1) * 1e-10: 1.5e-10 at unit scale is refused
+    a = np.diag([1.0, -1.0, 0.5])
+    a[0, 1] = 1.5e-10
+    with pytest.raises(ValueError, match="Hermitian"):
+        spins.eigh(a)
+    a[0, 1] = 0.5e-10
+    assert np.allclose(spins.eigh(a).energies, [-1.0, 0.5, 1.0])
+
+
+def test_eigh_pads_to_buckets():
+    # sizes 33..48 share one compiled program (the bucket of 48), and the padding does not
+    # leak into the result
+    rng = np.random.default_rng(3)
+    spins.eigh(np.eye(40))
+    before = spins._eigh_jit._cache_size()
+    for n in (33, 37, 45, 48):
+        a = rng.normal(size=(n, n))
+        a = a + a.T
+        eig = spins.eigh(a)
+        assert eig.energies.shape == (n,) and eig.vectors.shape == (n, n)
+        assert np.allclose(eig.energies, np.linalg.eigvalsh(a), atol=1e-10)
+    assert spins._eigh_jit._cache_size() == before
+
+
+def test_canonical_far_from_zero_energy():
+    # a spectrum shifted by 400 and a large beta: the weights are taken relative to the ground
+    # state, so neither overflows nor underflows
+    E = np.array([0.0, 0.3, 1.1, 2.0])
+    obs = np.diag([1.0, -2.0, 0.5, 3.0])
+    eig, shifted = spins.eigh(np.diag(E)), spins.eigh(np.diag(E + 400.0))
+    beta = np.array([-2.5, 0.7, 3.0])
+    ref = np.array([(np.exp(-b * E) @ np.diag(obs)) / np.exp(-b * E).sum() for b in beta])
+    assert np.allclose(spins.canonical(eig, obs, beta), ref, rtol=1e-12)
+    assert np.allclose(spins.canonical(shifted, obs, beta), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [-3.0, -0.4, 0.02, 1.7, 6.0])
+def test_temperature_for_energy_inverts_the_mean_energy(beta):
+    E = np.sort(np.random.default_rng(5).uniform(-3, 2, 40)) + 250.0  # far from zero
+    eig = spins.eigh(np.diag(E))
+    w = np.exp(-beta * (E - (E.min() if beta > 0 else E.max())))
+    e = float(w @ E / w.sum())
+    b = spins.temperature_for_energy(eig, e)
+    assert b == pytest.approx(beta, rel=1e-9, abs=1e-11)
+
+
+def test_merge_is_relative_to_the_spectrum_width():
+    # width 10, merge 1e-4: levels closer than 1e-3 count once; the pair 9.5e-4 apart merges,
+    # whatever the spectrum's offset, and the same holds for the whole spectrum scaled by 1e-3
+    E = np.array([-5.0, -4.0, -4.0 + 9.5e-4, -2.7, -1.0, 1.6, 5.0])
+    merged = np.delete(E, 2)
+    expect = spins.spacing_ratios(merged)
+    assert np.allclose(spins.spacing_ratios(E, merge=1e-4), expect)
+    assert np.allclose(spins.spacing_ratios(E + 5.0, merge=1e-4), expect)
+    # a second close pair, 2e-3 apart (twice the threshold), stays two levels
+    F = np.sort(np.append(E, 1.6 + 2e-3))
+    kept = np.delete(F, 2)
+    assert np.allclose(spins.spacing_ratios(1e-3 * F, merge=1e-4), spins.spacing_ratios(kept))
+    with pytest.raises(ValueError, match="merge"):
+        spins.spacing_ratios(E, merge=2e-3)

@@ -104,7 +104,7 @@ class Eigen(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 
-def _sites(L, min_sites=2) -> int:
+def _sites(L, min_sites) -> int:
     L = _validate.positive_int("L", L)
     if not min_sites <= L <= MAX_SITES:
         raise ValueError(f"L must be an integer in [{min_sites}, {MAX_SITES}], got {L!r}")

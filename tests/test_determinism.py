@@ -13,8 +13,18 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from emergence import (
+    flows,
+    inference,
+    ising,
+    kuramoto,
+    langevin,
+    markov,
+    percolation,
+    sandpile,
+    streams,
+)
 from emergence import hopfield as hp
-from emergence import inference, ising, kuramoto, langevin, markov, percolation, sandpile, streams
 
 Q = markov.generator(np.array([[0.0, 2.0, 0.5], [0.7, 0.0, 3.0], [2.5, 1.0, 0.0]]))
 
@@ -54,6 +64,16 @@ def _nuts(key):
 
 
 KERNELS = {
+    "flows.forecast_horizon": lambda k: flows.forecast_horizon(
+        k,
+        flows.LORENZ,
+        np.array([[1.0, 2.0, 20.0], [-3.0, -4.0, 25.0]]),
+        [1e-6, 1e-3],
+        0.5,
+        (9.0, 30.0, 2.5),
+        dt=0.01,
+        t_max=10.0,
+    ),
     "sandpile.random_stable": lambda k: sandpile.random_stable(k, 7, (3,)),
     "sandpile.random_sites": lambda k: sandpile.random_sites(k, 7, 20, (3,)),
     "sandpile.drive": lambda k: sandpile.drive(k, jnp.full((2, 6, 6), 3, jnp.int32), 30),

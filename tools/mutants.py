@@ -65,6 +65,7 @@ MODULES = {
     "kuramoto": ("kuramoto.py", ["tests/test_kuramoto.py"]),
     "percolation": ("percolation.py", ["tests/test_percolation.py"]),
     "spins": ("spins.py", ["tests/test_spins.py"]),
+    "flows": ("flows.py", ["tests/test_flows.py"]),
     "_validate": ("_validate.py", ["tests/test_validate.py"]),
     "markov": ("markov.py", ["tests/test_markov.py"]),
     "hopfield.network": ("hopfield/network.py", ["tests/test_hopfield.py"]),

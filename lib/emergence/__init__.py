@@ -19,6 +19,8 @@ kuramoto  phase oscillators coupled through their mean field, with noise; Ott-An
 percolation directed percolation (the Domany-Kinzel automaton) and A + A -> 0; exact small rings
 langevin  overdamped Langevin dynamics with work and heat (Sekimoto), 1D Boltzmann quadrature
 markov    Markov jump processes: Gillespie paths, snapshots, the generator's exact results
+flows     chaotic flows (Lorenz, Roessler, Thomas): diffrax integration, Lyapunov spectra,
+          forecast horizons
 hopfield  associative memories: Hebbian networks of any order P, zero-T and Glauber dynamics,
           the replica-symmetric capacity of Hopfield's network
 """

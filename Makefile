@@ -123,6 +123,7 @@ bench: install  ## kernel benchmarks against NumPy and numba references
 	$(BIN)/python benchmarks/bench_kuramoto.py
 	$(BIN)/python benchmarks/bench_percolation.py
 	$(BIN)/python benchmarks/bench_spins.py
+	$(BIN)/python benchmarks/bench_flows.py
 
 # Mutation testing of the library (slow, not part of make test): tools/mutants.py plants each
 # mutant in a copy of the tree, one worker per core, and runs the module's own tests. Report:

@@ -56,9 +56,10 @@ KERNELS = {  # file stem: what the kernel does, in the chapter that uses it
     "kuramoto": "Kuramoto phase oscillators (criticality/synchronization)",
     "percolation": "the Domany-Kinzel automaton (criticality/directed_percolation)",
     "spins": "exact diagonalization of a symmetry sector (quantum/eth)",
+    "flows": "Runge-Kutta integration of a chaotic flow (complexity/chaos)",
 }
 # references beyond NumPy and numba that a kernel's file may hold: column, label
-EXTRA = {"ising_rs": "ising-rs", "quspin": "QuSpin"}
+EXTRA = {"ising_rs": "ising-rs", "quspin": "QuSpin", "scipy": "SciPy solve_ivp"}
 folder = (data.data_dir() / "benchmarks") if data.data_dir() else None
 results = {}  # (kernel, platform) -> the file's record
 for path in sorted(folder.glob("*.json")) if folder else []:
@@ -106,10 +107,11 @@ TITLES = {
     "kuramoto": "Kuramoto: oscillator-steps",
     "percolation": "directed percolation: site updates",
     "spins": "exact diagonalization: sector states",
+    "flows": "Lorenz integration: trajectory-steps",
 }
 NAMES = {"jax": "JAX", "numpy": "NumPy", "numba": "numba", **EXTRA}
 cpu = [k for k in KERNELS if (k, "cpu") in results]
-fig, axes = plt.subplots(4, 2, figsize=(10, 14), squeeze=False)
+fig, axes = plt.subplots(5, 2, figsize=(10, 17), squeeze=False)
 for ax, kernel in zip(axes.flat, cpu, strict=False):
     r = results[kernel, "cpu"]
     categorical = kernel == "hopfield"  # four different networks, not a size axis
@@ -177,6 +179,7 @@ if set(cpu_tables) == set(KERNELS):
                 ("JAX / numba", "nb"),
                 ("JAX / ising-rs", "rs"),
                 ("JAX / QuSpin", "qs"),
+                ("JAX / SciPy solve_ivp", "sp"),
             ):
                 if col in part:
                     glued[f"{k}{suffix}_{tag}_lo"] = part[col].min()

@@ -172,6 +172,18 @@ MODELS = {
         call=2,
         params=["mu", "sigma"],
     ),
+    "chaos_segments": dict(
+        page="chapters/complexity/chaos.py",
+        model="segment_model",
+        call=0,
+        params=["lam", "tau"],
+    ),
+    "chaos_horizon": dict(
+        page="chapters/complexity/chaos.py",
+        model="horizon_model",
+        call=1,
+        params=["s", "c"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         model="erasure_model",

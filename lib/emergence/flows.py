@@ -150,6 +150,9 @@ FLOWS = {flow.name: flow for flow in (LORENZ, ROSSLER, THOMAS, HENON_HEILES, HOP
 LORENZ_SPECTRUM = (0.9056, 0.0, -14.5723)
 """Lorenz's spectrum at the classic parameters, natural log per unit time (Sprott 2003)."""
 
+ROSSLER_SPECTRUM = (0.0714, 0.0, -5.3943)
+"""Roessler's spectrum at ``a = b = 0.2``, ``c = 5.7``, natural log per unit time (Sprott 2003)."""
+
 
 def henon_heiles_energy(y, lam: float):
     """The Henon-Heiles Hamiltonian, conserved by :data:`HENON_HEILES`.
@@ -826,7 +829,15 @@ def attractor_points(
     between = _multiple("t_between", t_between, "dt", dt, minimum=1)
     transient = _multiple("t_transient", t_transient, "dt", dt, minimum=0)
     y_start = flow.y0 if y0 is None else y0
+    if transient % between == 0:  # one integration (one compilation), the transient dropped
+        skip = transient // between
+        ys = trajectory(
+            flow, y_start, params, dt=dt, n_steps=between * (n_points + skip), save_every=between
+        )
+        return ys[skip + 1 :]
     if transient:
-        y_start = trajectory(flow, y_start, params, dt=dt, n_steps=transient, save_every=transient)[-1]
+        y_start = trajectory(
+            flow, y_start, params, dt=dt, n_steps=transient, save_every=transient
+        )[-1]
     ys = trajectory(flow, y_start, params, dt=dt, n_steps=between * n_points, save_every=between)
     return ys[1:]

@@ -836,8 +836,6 @@ def attractor_points(
         )
         return ys[skip + 1 :]
     if transient:
-        y_start = trajectory(
-            flow, y_start, params, dt=dt, n_steps=transient, save_every=transient
-        )[-1]
+        y_start = trajectory(flow, y_start, params, dt=dt, n_steps=transient, save_every=transient)[-1]
     ys = trajectory(flow, y_start, params, dt=dt, n_steps=between * n_points, save_every=between)
     return ys[1:]

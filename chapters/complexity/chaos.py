@@ -245,8 +245,8 @@ rows += [
 ]
 for name, lam, div, lit in rows:
     print(
-        f"{name:9s} exponents {np.array2string(lam, precision=4)}  sum {lam.sum():9.5f}  "
-        f"mean divergence {div:9.5f}  Kaplan-Yorke dimension "
+        f"{name:9s} exponents {np.array2string(lam, precision=4)}, sum {lam.sum():.5f}\n"
+        f"          mean divergence {div:.5f}, Kaplan-Yorke dimension "
         f"{flows.kaplan_yorke_dimension(lam):.4f}"
         + (
             ""

@@ -18,7 +18,7 @@ sector. The vectors satisfy ``T v = e^{i k} v``, ``P v = p v``, ``F v = z v``.
 default device: a GPU where there is one); :func:`evolve` and :func:`expectation_in_time`
 work in the eigenbasis; :func:`spacing_ratios` gives the level-spacing ratios
 ``r_n = min(s_n, s_{n+1}) / max(s_n, s_{n+1})`` of Oganesyan and Huse, whose means for the
-Gaussian orthogonal ensemble and for Poisson levels are :data:`R_GOE` and :data:`R_POISSON`.
+Gaussian orthogonal ensemble and for Poisson levels are ``R_GOE`` and ``R_POISSON``.
 """
 
 from __future__ import annotations

@@ -359,6 +359,8 @@ def test_bad_arguments_raise_clear_errors():
         flows.forecast_horizon(jax.random.key(0), L, pts, [0.0], 0.5, dt=0.01, t_max=1.0)
     with pytest.raises(ValueError, match=r"tolerance must be > 0, got 0.0"):
         flows.forecast_horizon(jax.random.key(0), L, pts, [1e-3], 0.0, dt=0.01, t_max=1.0)
+    with pytest.raises(ValueError, match=r"delta0 must have shape \(n_delta,\), got \(1, 2\)"):
+        flows.forecast_horizon(jax.random.key(0), L, pts, [[1e-3, 1e-2]], 0.5, dt=0.01, t_max=1.0)
     with pytest.raises(ValueError, match=r"starts must have shape \(n_starts, 3\)"):
         flows.forecast_horizon(jax.random.key(0), L, np.ones(3), [1e-3], 0.5, dt=0.01, t_max=1.0)
     with pytest.raises(ValueError, match=r"t_max must be > 0, got 0.0"):

@@ -764,11 +764,14 @@ def forecast_horizon(
     tol = float(_validate.in_range("tolerance", tolerance, lo=0.0))
     if tol == 0.0:
         raise ValueError("tolerance must be > 0, got 0.0")
+    # in_range checks finiteness and the closed interval; the ends are excluded below
     d0 = np.atleast_1d(
         _validate.in_range("delta0", delta0, lo=0.0, hi=tol, what=f"in (0, tolerance={tol:g})")
     )
-    if d0.ndim != 1 or np.any(d0 <= 0) or np.any(d0 >= tol):
-        bad = d0[(d0 <= 0) | (d0 >= tol)]
+    if d0.ndim != 1:
+        raise ValueError(f"delta0 must have shape (n_delta,), got {d0.shape}")
+    bad = d0[(d0 <= 0) | (d0 >= tol)]
+    if bad.size:
         raise ValueError(f"delta0 must be in (0, tolerance={tol:g}), got {float(bad[0])!r}")
     dt = float(_validate.in_range("dt", dt, lo=0.0))
     if dt == 0.0:

@@ -137,7 +137,9 @@ SHOW = [
 N_SHOW = 20000
 # Lorenz's path also supplies the starts of the spectra (500 steps apart) and of the
 # forecasts (100 steps apart): one integration, one compilation
-n_lorenz = max(N_SHOW, 500 * (SIZES["spec_starts"] + 1), 100 * (SIZES["starts"] + 1))
+n_lorenz = max(
+    N_SHOW, 500 * (SIZES["spec_starts"] + 1), 100 * (SIZES["starts"] + 1)
+)
 paths = {
     flow.name: flows.attractor_points(
         flow,

@@ -184,6 +184,18 @@ MODELS = {
         call=1,
         params=["s", "c"],
     ),
+    "chaos_window": dict(  # run with --scale ci: the ci build's claims rest on this fit
+        page="chapters/complexity/chaos_inference.py",
+        model="lorenz_model",
+        call=0,
+        params=["sigma", "rho", "beta", "noise"],
+    ),
+    "chaos_windows": dict(  # at default: one window 0, dense 1, long record 2, four windows 3
+        page="chapters/complexity/chaos_inference.py",
+        model="lorenz_model",
+        call=3,
+        params=["sigma", "rho", "beta", "noise"],
+    ),
     "landauer_erasure": dict(
         page="chapters/stochastic/landauer.py",
         model="erasure_model",

@@ -334,7 +334,9 @@ def _windows_and_jacobians(f, n_steps, y0, p, dt):
 
 @partial(jax.custom_vjp, nondiff_argnums=(0, 1))
 def _windows(f, n_steps, y0, p, dt):
-    return _windows_and_jacobians(f, n_steps, y0, p, dt)[0]
+    # undifferentiated (a posterior predictive replica, a plain evaluation): the states alone,
+    # without the tangents _windows_fwd carries for the gradient
+    return jax.vmap(lambda y: _steps(f, y, p, dt, n_steps, "tsit5", 1))(y0)
 
 
 def _windows_fwd(f, n_steps, y0, p, dt):

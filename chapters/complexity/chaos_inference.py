@@ -360,9 +360,11 @@ else:
 
 # %% [markdown]
 # On the record of 2.16 time units in one window, NUTS's chains settle in different valleys
-# (their means above disagree, and R-hat is far above 1.01), and each would report a confident,
-# wrong posterior. Longer warm-up does not help: a chain crosses from one valley to another
-# only through regions whose likelihood is lower by hundreds of units of log-probability.
+# (their means above disagree, and R-hat is far above 1.01), and a single chain would report
+# a confident posterior in whichever valley it found. A longer warm-up would not rescue it: to
+# cross from one valley to another a chain must pass through states whose misfit is larger by
+# hundreds of $\epsilon^2$ per observation, which Hamiltonian dynamics at the posterior's
+# energy does not reach.
 #
 # ## Multiple shooting
 #
@@ -419,6 +421,15 @@ for name, row in rows.items():
         f"{name:24s}"
         + "".join(f"{row[p][0]:10.4f} ±{row[p][1]:6.4f}" for p in PARAMS)
     )
+truth = dict(TRUTH, noise=NOISE)
+z = {
+    name: {p: (row[p][0] - truth[p]) / row[p][1] for p in PARAMS}
+    for name, row in rows.items()
+}
+print("z-scores, (posterior mean - truth) / posterior sd:")
+for name, zs in z.items():
+    print(f"{name:24s}" + "".join(f"{zs[p]:18.2f}" for p in PARAMS))
+prose.glue(z_max=max(abs(v) for zs in z.values() for v in zs.values()))
 
 # %% tags=["hide-input"]
 post = {name: None for name in rows}
@@ -435,7 +446,7 @@ labels = {
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
 for ax, p in zip(axes, PARAMS, strict=True):
     allp = np.concatenate([np.asarray(v[p]) for v in post.values()])
-    bins = np.linspace(*np.percentile(allp, [0.5, 99.5]), 50)
+    bins = np.linspace(*np.percentile(allp, [0.5, 99.5]), 40)
     for i, (name, v) in enumerate(post.items()):
         ax.hist(
             np.asarray(v[p]),
@@ -450,13 +461,23 @@ for ax, p in zip(axes, PARAMS, strict=True):
     ax.set_xlabel(labels[p])
     ax.set_yticks([])
 axes[0].set_ylabel("posterior density")
-axes[0].legend(fontsize=7)
+handles, names = axes[0].get_legend_handles_labels()
+fig.legend(
+    handles,
+    names,
+    loc="upper center",
+    ncol=3,
+    fontsize=8,
+    bbox_to_anchor=(0.5, 1.06),
+)
 plt.show()
 
 # %% [markdown]
 # The dashed lines are the truth. Three times the points in one window, or four windows
-# instead of one, each shrink the posteriors by roughly the square root of the data's growth,
-# and every truth lies inside its posterior.
+# instead of one, each shrink the posteriors by roughly the square root of the data's growth
+# (the sampling distribution of a posterior's width is wide with a few dozen points), and the
+# truths lie within {glue:text}`z_max:.1f` posterior standard deviations of the means (the
+# z-scores printed above the figure).
 #
 # (chaos-inference-lambda)=
 # ## From the posterior to $\lambda_{\max}$
@@ -500,8 +521,9 @@ print(
 # Each number is a finite-time exponent: it scatters about $\lambda_{\max}(\theta)$ by the
 # finite run's error, which the trajectories at the truth measure; the draws scatter more by
 # as much as the parameters' uncertainty moves $\lambda_{\max}$ (in quadrature, the last
-# line). From one window that is a few percent of $\lambda_{\max}$, mostly through
-# $\sigma$; from four windows it is below the finite runs' error. The posterior mean of $\lambda_{\max}(\theta)$, the quantity to check,
+# line). From one window (at `ci`) it is about 2% of $\lambda_{\max}$, mostly through
+# $\sigma$; from four windows (at `default`) about 0.6%, as large as the error of a
+# 500-time-unit run. The posterior mean of $\lambda_{\max}(\theta)$, the quantity to check,
 # is the mean of the draws' exponents; as on the previous page, a normal model gives its
 # posterior ($\lambda \sim \text{Normal}(0, 3)$, spread $\tau \sim \text{HalfNormal}(1)$).
 
@@ -544,13 +566,15 @@ print(adequacy_lam, cal_lam["line"], sep="\n")
 # (chaos-inference-calibration)=
 # ### Are the windows models calibrated?
 #
-# Simulation-based calibration refits a model a hundred times on records simulated from its
-# prior through the same integrator. For the one-window model, whose posterior the `ci`
-# build's claims rest on, that run is shipped (`ci` NUTS settings, made by
-# `benchmarks/calibrate.py chaos_window`). For the four-window model of the `default` and
-# `full` claims it is owed: one fit takes minutes on two cores (the sampler needs trees of 30
-# to 100 gradient steps, each a tangent integration of every window), a hundred of them most
-# of a day, and until it is made the claims below record "no calibration run".
+# Not yet known. Simulation-based calibration refits a model a hundred times on records
+# simulated from its prior through the same integrator. For the one-window model, whose
+# posterior the `ci` build's claims rest on, a refit with the `ci` settings (chains run one
+# after the other, as `benchmarks/calibrate.py chaos_window` runs them) took 130-140 s on
+# this 2-core machine with two refits and a page sharing it, so a hundred take an hour or
+# more of both cores; for the four-window
+# model of the `default` and `full` claims (`chaos_windows`) one refit takes minutes and a
+# hundred most of a day. Both runs are owed; until they are shipped, the figure below is
+# missing and the claims record "no calibration run".
 
 # %%
 CAL_FILE = "chaos_window_ci.npz" if SCALE == "ci" else "chaos_windows_default.npz"
@@ -569,7 +593,9 @@ cal_k = calibration.show(
 # posterior, within $\pm 0.01$ of $0.9056$ {cite}`sprott2003`. At `default` and `full` from
 # the four windows; at `ci` from the one window, whose $\sigma$ (about $\pm 10\%$) is too
 # loose to decide either its own claim or the exponent's: the posterior mean of
-# $\lambda_{\max}$ then averages over $\sigma$ from 8 to 11.
+# $\lambda_{\max}$ then averages over $\sigma$ from 8 to 11. Even four windows leave
+# $\sigma$ at $\pm 3\%$, an interval of $\pm 6\%$: *inconclusive* against a 5% claim at every
+# scale (the scales differ in their sampling, not in the data; more windows would decide it).
 
 # %%
 LEDGER = (
@@ -577,7 +603,7 @@ LEDGER = (
     "default and full, one at ci)"
 )
 EXPECT = dict(
-    sigma=dict(ci="inconclusive", default="reproduced", full="reproduced"),
+    sigma=dict(ci="inconclusive", default="inconclusive", full="inconclusive"),
     rho=dict(ci="reproduced", default="reproduced", full="reproduced"),
     beta=dict(ci="reproduced", default="reproduced", full="reproduced"),
 )

@@ -36,6 +36,10 @@
 #   $0.9056$ {cite}`sprott2003`;
 # - measure forecast horizons from initial errors over eight decades and check that they grow
 #   by $1/\lambda_{\max}$ per e-fold of precision.
+#
+# The {doc}`next page <chaos_inference>` turns the problem around: Lorenz's parameters
+# inferred from short noisy records by NUTS through the integrator, and what chaos does to
+# that inference.
 
 # %% tags=["hide-cell"]
 import os

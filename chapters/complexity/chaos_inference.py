@@ -210,13 +210,12 @@ nuts = dict(
 )
 
 
-def sampler():
-    return NUTS(
-        lorenz_model,
-        dense_mass=True,
-        max_tree_depth=SIZES["tree_depth"],
-        init_strategy=init_to_median,
-    )
+# the sampler's settings, the same for every fit of the windows model
+SAMPLER = dict(
+    dense_mass=True,
+    max_tree_depth=SIZES["tree_depth"],
+    init_strategy=init_to_median,
+)
 
 
 # %% [markdown]
@@ -227,7 +226,7 @@ def sampler():
 # %%
 fit_one = inference.run_nuts(
     jax.random.fold_in(k_fit, 1),
-    sampler(),
+    NUTS(lorenz_model, **SAMPLER),
     1,
     WINDOW,
     EVERY,
@@ -255,7 +254,7 @@ rows = {"one window, 9 points": summary_row(fit_one)}
 if SIZES["demonstrations"]:
     fit_dense = inference.run_nuts(
         jax.random.fold_in(k_fit, 2),
-        sampler(),
+        NUTS(lorenz_model, **SAMPLER),
         1,
         WINDOW,
         1,
@@ -336,7 +335,7 @@ if SIZES["demonstrations"]:
     # show they disagree) and allowed not to converge, so its diagnostics can be shown
     fit_long = inference.run_nuts(
         jax.random.fold_in(k_fit, 3),
-        sampler(),
+        NUTS(lorenz_model, **SAMPLER),
         1,
         4 * WINDOW,
         EVERY,
@@ -379,7 +378,7 @@ K = 4
 if SIZES["demonstrations"]:
     fit_k = inference.run_nuts(
         jax.random.fold_in(k_fit, 4),
-        sampler(),
+        NUTS(lorenz_model, **SAMPLER),
         K,
         WINDOW,
         EVERY,

@@ -124,6 +124,7 @@ WINDOW = 27  # steps in a window: 0.54 time units, half a Lyapunov time
 N_REC = 8 * WINDOW  # the record, 4.32 time units
 TRUTH = dict(sigma=10.0, rho=28.0, beta=8.0 / 3.0)
 NOISE = 0.5
+TRUE = dict(TRUTH, noise=NOISE)  # everything the model infers but the starts
 N_BURN = 1000  # 20 time units onto the attractor
 LAM_GAP = (
     100  # 2 time units between the starts of the exponents' trajectories (below)
@@ -250,7 +251,9 @@ def summary_row(fit):
     return {p: (s.loc[p, "mean"], s.loc[p, "sd"]) for p in PARAMS}
 
 
-rows = {"one window, 9 points": summary_row(fit_one)}
+fits = {
+    "one window, 9 points": fit_one
+}  # every fit of the windows model, by its data
 if SIZES["demonstrations"]:
     fit_dense = inference.run_nuts(
         jax.random.fold_in(k_fit, 2),
@@ -262,9 +265,9 @@ if SIZES["demonstrations"]:
         **nuts,
     )
     print(fit_dense.diagnostics)
-    rows["one window, 27 points"] = summary_row(fit_dense)
+    fits["one window, 27 points"] = fit_dense
     sd_ratio = {
-        p: rows["one window, 9 points"][p][1] / rows["one window, 27 points"][p][1]
+        p: fit_one.summary.loc[p, "sd"] / fit_dense.summary.loc[p, "sd"]
         for p in PARAMS
     }
     print(
@@ -385,14 +388,14 @@ if SIZES["demonstrations"]:
         y=windows(obs, K, WINDOW, EVERY),
         **nuts,
     )
-    claim_fit, claim_k, claim_name = fit_k, K, f"{K} windows, 36 points"
-    rows[claim_name] = summary_row(fit_k)
+    fits[f"{K} windows, 36 points"] = fit_k
+    claim_fit, claim_k = fit_k, K
 else:
     print(
         "the four-window fit is at default and full scale (it takes minutes); at ci the "
         "checks below use the one window"
     )
-    claim_fit, claim_k, claim_name = fit_one, 1, "one window, 9 points"
+    claim_fit, claim_k = fit_one, 1
 claim_fit
 
 # %% [markdown]
@@ -414,15 +417,15 @@ adequacy_k
 
 # %%
 print(f"{'':24s}" + "".join(f"{p:>18s}" for p in PARAMS))
-print(f"{'truth':24s}" + "".join(f"{v:18.4f}" for v in [*TRUTH.values(), NOISE]))
+print(f"{'truth':24s}" + "".join(f"{TRUE[p]:18.4f}" for p in PARAMS))
+rows = {name: summary_row(fit) for name, fit in fits.items()}
 for name, row in rows.items():
     print(
         f"{name:24s}"
         + "".join(f"{row[p][0]:10.4f} ±{row[p][1]:6.4f}" for p in PARAMS)
     )
-truth = dict(TRUTH, noise=NOISE)
 z = {
-    name: {p: (row[p][0] - truth[p]) / row[p][1] for p in PARAMS}
+    name: {p: (row[p][0] - TRUE[p]) / row[p][1] for p in PARAMS}
     for name, row in rows.items()
 }
 print("z-scores, (posterior mean - truth) / posterior sd:")
@@ -431,11 +434,7 @@ for name, zs in z.items():
 prose.glue(z_max=max(abs(v) for zs in z.values() for v in zs.values()))
 
 # %% tags=["hide-input"]
-post = {name: None for name in rows}
-post["one window, 9 points"] = fit_one.samples
-if SIZES["demonstrations"]:
-    post["one window, 27 points"] = fit_dense.samples
-    post[f"{K} windows, 36 points"] = fit_k.samples
+post = {name: fit.samples for name, fit in fits.items()}
 labels = {
     "sigma": r"$\sigma$",
     "rho": r"$\rho$",
@@ -456,7 +455,7 @@ for ax, p in zip(axes, PARAMS, strict=True):
             alpha=0.45,
             label=name,
         )
-    ax.axvline([*TRUTH.values(), NOISE][PARAMS.index(p)], color="k", ls="--", lw=1)
+    ax.axvline(TRUE[p], color="k", ls="--", lw=1)
     ax.set_xlabel(labels[p])
     ax.set_yticks([])
 axes[0].set_ylabel("posterior density")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import site_check  # noqa: E402
@@ -108,3 +109,35 @@ def test_split_streams_are_found_and_the_download_merges_them():
     assert site_check.split_streams(merged) == []
     assert merged.cells[0].outputs[0]["text"] == "0\n1\n"
     assert len(merged.cells[2].outputs) == 2 and len(merged.cells[3].outputs) == 3
+
+
+class _SlowPage:
+    """A page whose screenshot times out ``fails`` times (Playwright's error is a TimeoutError)."""
+
+    def __init__(self, fails, error=None):
+        self.fails, self.calls, self.error = fails, [], error
+
+    def screenshot(self, **kw):
+        self.calls.append(kw)
+        if len(self.calls) <= self.fails:
+            raise self.error or type("TimeoutError", (Exception,), {})("Timeout exceeded")
+        return b"png"
+
+
+def test_a_screenshot_that_times_out_once_is_taken_again_with_the_longer_limit(tmp_path):
+    page = _SlowPage(fails=1)
+    assert site_check.screenshot(page, tmp_path / "a.png") == b"png"
+    assert [c["timeout"] for c in page.calls] == [site_check.SCREENSHOT_TIMEOUT_MS] * 2
+    assert site_check.SCREENSHOT_TIMEOUT_MS > 30_000  # Playwright's default is what failed
+    assert all(c["full_page"] and c["path"] == str(tmp_path / "a.png") for c in page.calls)
+
+
+def test_a_screenshot_that_keeps_timing_out_or_fails_otherwise_is_reported(tmp_path):
+    page = _SlowPage(fails=site_check.SCREENSHOT_TRIES)
+    with pytest.raises(Exception, match="Timeout"):
+        site_check.screenshot(page, tmp_path / "a.png")
+    assert len(page.calls) == site_check.SCREENSHOT_TRIES
+    other = _SlowPage(fails=1, error=RuntimeError("target closed"))
+    with pytest.raises(RuntimeError, match="target closed"):
+        site_check.screenshot(other, tmp_path / "b.png")
+    assert len(other.calls) == 1  # not a time-out: no second try

@@ -224,6 +224,26 @@ def image_outputs(notebook: dict) -> int:
     return sum(_is_image(out) for _, _, outs in shown_code_cells(notebook) for out in outs)
 
 
+# A full-page screenshot waits for the page's web fonts; with two pages' worth of work on two
+# cores (make test runs the check after the book build) the longest page (the API, ~350 links)
+# once took longer than Playwright's default 30 s. A screenshot is bookkeeping, not a check:
+# it gets a longer limit and one more try before the page is reported.
+SCREENSHOT_TIMEOUT_MS = 90_000
+SCREENSHOT_TRIES = 2
+
+
+def screenshot(
+    page, path: Path, *, timeout_ms: int = SCREENSHOT_TIMEOUT_MS, tries: int = SCREENSHOT_TRIES
+):
+    """Save a full-page screenshot, trying again after a time-out (the last one is raised)."""
+    for attempt in range(1, tries + 1):
+        try:
+            return page.screenshot(path=str(path), full_page=True, timeout=timeout_ms)
+        except Exception as err:  # playwright's TimeoutError; its module is imported lazily
+            if type(err).__name__ != "TimeoutError" or attempt == tries:
+                raise
+
+
 def pages_of(site: Path) -> list[Path]:
     skip = {"_static", "_sources", "_images", "_sphinx_design_static", "_panels_static"}
     return sorted(p for p in site.rglob("*.html") if not skip & set(p.relative_to(site).parts))
@@ -271,7 +291,7 @@ def check_page(page, rel: str, base: str, site: Path, executed: Path, fetch: Fet
     page.wait_for_load_state("networkidle")
     facts = page.evaluate(PAGE_FACTS)
     shot = shots / (rel.replace("/", "__").removesuffix(".html") + ".png")
-    page.screenshot(path=str(shot), full_page=True)
+    screenshot(page, shot)
 
     for a in sorted(set(facts["assets"])):
         if not a.startswith(base):

@@ -10,6 +10,8 @@ import pytest
 
 from emergence import sandpile as sp
 
+METHODS = pytest.mark.parametrize("method", sorted(sp.DRIVES))  # waves, frontier
+
 
 def sequential_relax(z, rng):
     """Reference relaxation: topple ONE unstable site at a time, chosen at random."""
@@ -42,13 +44,14 @@ def test_abelian_property_relaxed_state_and_counts_do_not_depend_on_order():
     np.testing.assert_array_equal(r.area, (np.asarray(r.topplings) > 0).sum(axis=(1, 2)))
 
 
-def test_grain_conservation_in_the_bulk():
+@METHODS
+def test_grain_conservation_in_the_bulk(method):
     """Final - initial heights = grains added - Delta @ topplings, exactly (grains are lost only
     over the edge); a rule losing grains in the interior breaks this."""
     L = 12
     key = jax.random.key(3)
     z0 = sp.random_stable(key, L, (4,))
-    d = sp.drive(jax.random.key(4), z0, 3 * L * L)
+    d = sp.drive(jax.random.key(4), z0, 3 * L * L, method=method)
     added = np.zeros((4, L * L))
     for b in range(4):
         np.add.at(added[b], np.asarray(d.site[b]), 1)
@@ -59,10 +62,11 @@ def test_grain_conservation_in_the_bulk():
     np.testing.assert_array_equal(np.asarray(d.size).sum(1), np.asarray(d.topplings).sum((1, 2)))
 
 
-def test_drive_matches_relax_grain_by_grain():
+@METHODS
+def test_drive_matches_relax_grain_by_grain(method):
     L, n = 7, 200
     z = sp.random_stable(jax.random.key(5), L)
-    d = sp.drive(jax.random.key(6), z, n)
+    d = sp.drive(jax.random.key(6), z, n, method=method)
     zz = np.array(z)
     activity = np.zeros((L, L), int)
     for g, site in enumerate(np.asarray(d.site)):
@@ -88,7 +92,8 @@ def test_number_of_recurrent_states_is_det_delta():
     assert n_recurrent == round(np.linalg.det(sp.toppling_matrix(L))) == 100352
 
 
-def test_dhar_theorem_mean_topplings_equal_inverse_toppling_matrix():
+@METHODS
+def test_dhar_theorem_mean_topplings_equal_inverse_toppling_matrix(method):
     """In the stationary state, mean topplings at i per grain added at j is G_ij = (Delta^-1)_ij.
 
     Independent chains are first driven by uniform drops into the stationary ensemble (the
@@ -99,10 +104,10 @@ def test_dhar_theorem_mean_topplings_equal_inverse_toppling_matrix():
     L, n_chains, n_transient, n_measure = 4, 128, 400, 20
     G = sp.green_function(L)
     z0 = sp.random_stable(jax.random.key(7), L, (L * L, n_chains))
-    warm = sp.drive(jax.random.key(8), z0, n_transient)
+    warm = sp.drive(jax.random.key(8), z0, n_transient, method=method)
     assert bool(jnp.all(sp.is_recurrent(warm.heights)))
     sites = np.broadcast_to(np.arange(L * L)[:, None, None], (L * L, n_chains, n_measure))
-    d = sp.drive(None, warm.heights, sites=sites)
+    d = sp.drive(None, warm.heights, sites=sites, method=method)
     per_grain = np.asarray(d.topplings).reshape(L * L, n_chains, L * L) / n_measure
     mean = per_grain.mean(axis=1)  # [j, i]
     se = per_grain.std(axis=1, ddof=1) / np.sqrt(n_chains)
@@ -121,11 +126,12 @@ def test_exact_helpers_agree():
     assert 0.0351 < sp.mean_avalanche_size(512) / 512**2 < 0.0356
 
 
-def test_stationary_mean_avalanche_size_matches_exact_value():
+@METHODS
+def test_stationary_mean_avalanche_size_matches_exact_value(method):
     L = 16
     z0 = sp.random_stable(jax.random.key(9), L, (8,))
-    warm = sp.drive(jax.random.key(10), z0, 3 * L * L)
-    d = sp.drive(jax.random.key(11), warm.heights, 4 * L * L)
+    warm = sp.drive(jax.random.key(10), z0, 3 * L * L, method=method)
+    d = sp.drive(jax.random.key(11), warm.heights, 4 * L * L, method=method)
     s = np.asarray(d.size, float)
     chain_means = s.mean(axis=1)
     se = chain_means.std(ddof=1) / np.sqrt(len(chain_means))
@@ -161,13 +167,14 @@ def test_drive_rejects_bad_arguments():
         sp.toppling_matrix(0)
 
 
+@METHODS
 @pytest.mark.parametrize("L, site", [(5, 12), (6, 0), (7, 30)])
-def test_a_single_grain_gives_the_sequential_avalanche(L, site):
+def test_a_single_grain_gives_the_sequential_avalanche(L, site, method):
     """One grain on a lattice of 3s, at the centre, a corner and off-centre: the avalanche's size,
     area and duration (the number of parallel waves) from the one-grain drive equal the
     reference relaxation's, and the final heights too."""
     z0 = np.full((L, L), 3)
-    d = sp.drive(None, z0, sites=np.array([site]))
+    d = sp.drive(None, z0, sites=np.array([site]), method=method)
     z1 = z0.copy()
     z1.flat[site] += 1
     z_ref, counts = sequential_relax(z1, np.random.default_rng(0))
@@ -239,11 +246,12 @@ def test_the_largest_dense_green_function():
         sp.green_function(65)
 
 
-def test_the_smallest_lattice():
+@METHODS
+def test_the_smallest_lattice(method):
     """L = 1: the one site's four neighbours are all the sink; 9 grains topple it twice."""
     r = sp.relax(np.array([[9]]))
     assert np.asarray(r.heights).tolist() == [[1]] and np.asarray(r.topplings).tolist() == [[2]]
-    d = sp.drive(None, np.array([[3]]), sites=np.array([0, 0]))
+    d = sp.drive(None, np.array([[3]]), sites=np.array([0, 0]), method=method)
     assert np.asarray(d.size).tolist() == [1, 0] and np.asarray(d.heights).tolist() == [[1]]
 
 
@@ -257,3 +265,53 @@ def test_the_burning_test_and_the_exact_results_validate_their_input():
     for bad in (True, 2.0, 0):
         with pytest.raises(ValueError, match="positive integer"):
             sp.toppling_matrix(bad)
+
+
+@pytest.mark.parametrize(
+    "L, batch, n_grains, start",
+    [
+        (1, (3,), 9, "random"),  # every neighbour is the sink
+        (2, (2, 3), 40, "random"),  # two batch axes
+        (7, (5,), 300, "stationary"),
+        (13, (3,), 200, "full"),  # a lattice of 3s: system-spanning avalanches first
+        (16, (4,), 120, "stationary"),
+    ],
+)
+def test_the_frontier_drive_equals_the_wave_drive_in_every_field(L, batch, n_grains, start):
+    """The queue-based drive against the reference (parallel waves): the same final heights,
+    sizes, areas, durations (the parallel waves, counted by the frontier wave by wave), activity
+    and per-site topplings, grain by grain, from random, stationary and all-3 starts."""
+    key = jax.random.key(L)
+    if start == "full":
+        z0 = np.full((*batch, L, L), 3)
+    else:
+        z0 = sp.random_stable(key, L, batch)
+        if start == "stationary":
+            z0 = sp.drive(jax.random.fold_in(key, 1), z0, 2 * L * L).heights
+    sites = sp.random_sites(jax.random.fold_in(key, 2), L, n_grains, batch)
+    ref = sp.drive(None, z0, sites=sites, method="waves")
+    new = sp.drive(None, z0, sites=sites, method="frontier")
+    for field in sp.Drive._fields:
+        a, b = np.asarray(getattr(ref, field)), np.asarray(getattr(new, field))
+        assert a.shape == b.shape and a.dtype == b.dtype, field
+        np.testing.assert_array_equal(b, a, err_msg=field)
+    assert L < 5 or np.asarray(ref.duration).max() > 1  # avalanches of several waves compared
+
+
+def test_the_frontier_queue_holds_the_largest_avalanches():
+    """Grains dropped at the centre of a lattice of 3s: the first avalanche topples every site,
+    with a whole wave of unstable sites queued at once (the queue's capacity, 2 L^2, is what
+    this exercises); sizes and durations equal the reference's."""
+    L = 9
+    z0 = np.full((L, L), 3)
+    sites = np.full(30, (L // 2) * L + L // 2)
+    ref = sp.drive(None, z0, sites=sites, method="waves")
+    new = sp.drive(None, z0, sites=sites, method="frontier")
+    assert int(ref.area[0]) == L * L
+    for field in ("heights", "size", "area", "duration", "activity", "topplings"):
+        np.testing.assert_array_equal(np.asarray(getattr(new, field)), np.asarray(getattr(ref, field)))
+
+
+def test_an_unknown_drive_method_is_named():
+    with pytest.raises(ValueError, match=r"method must be one of \['frontier', 'waves'\], got 'stack'"):
+        sp.drive(jax.random.key(0), np.zeros((3, 3), int), 5, method="stack")

@@ -223,7 +223,7 @@ def drive_kernel(z: jax.Array, sites: jax.Array) -> Drive:
 # sites it touches with one gather and writes them with one scatter (XLA then updates it in place;
 # several scatters into one array, or a scatter whose values were gathered from the array it
 # overwrites after another scatter, make it copy the whole array on every event)
-_Z, _TOPPLED, _SCHEDULED, _VISITED, _ACTIVITY, _TOPPLINGS = range(6)
+_Z, _VISITED, _ACTIVITY, _TOPPLINGS = range(4)
 
 
 def _neighbour_table(L: int) -> np.ndarray:
@@ -241,18 +241,18 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
     """:func:`drive_kernel`'s results at a cost proportional to the topplings (pure, unchecked).
 
     Each lattice keeps a FIFO queue of the sites due to topple. An event either topples the
-    site at the queue's head once (it loses 4 grains, its neighbours gain one) or, on an empty
-    queue, adds the next grain. The queue holds one wave after the other: the sites of wave
-    ``w + 1`` are those whose height at the end of wave ``w`` is at least 4, so a neighbour is
-    queued for it when its height, less 4 if it is still due to topple in wave ``w``, reaches 4
-    (that projected height only grows during a wave, so it is queued once). Waves are numbered
-    across the whole run (``W``), which tags, per site, the last wave it toppled in and the last
-    wave it was queued for; a tag of the grain's number marks the sites toppled in the current
-    avalanche. No array is cleared between avalanches, so an avalanche costs its topplings.
-
-    Heights stay below 12 while relaxing from a stable start plus one grain (below 8 at the
-    start of each wave), and the queue holds at most the rest of one wave and the next (at most
-    ``2 L^2`` sites). The run may count at most ``2^31 - 1`` waves per lattice.
+    site at the queue's head once (it loses 4 grains, each neighbour gains one and is queued
+    when its height reaches exactly 4) or, on an empty queue, adds the next grain. The queue
+    holds one parallel wave after the other, and the kernel counts them, because the square
+    lattice is bipartite: from a stable start and one grain, the sites unstable at the start of
+    wave ``t`` received their grains in wave ``t - 1`` (a site toppling in a wave ends it with
+    at most 3 grains plus what its neighbours gave in that wave), so by induction they all have
+    the parity of ``row + col + t`` of the grain's site. Hence no two neighbours topple in the
+    same wave, a site toppling in wave ``t`` receives nothing during it, and a site's height
+    rises through 4 at most once per wave: it is queued once, in the order of the wave it joins.
+    The queue then holds the rest of one wave and the start of the next, sites of opposite
+    parities, at most ``L^2`` in all. The grain's number tags the sites toppled in the current
+    avalanche, so no array is cleared between avalanches and an avalanche costs its topplings.
 
     Parameters
     ----------
@@ -269,7 +269,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
     B, L = z.shape[0], z.shape[-1]
     n = sites.shape[-1]  # pragma: no mutate (sites is (B, n): shape[1] is the same)
     N = L * L
-    sink, cap = N, 2 * N  # the sink's cell and the queue's dummy slot absorb masked writes
+    sink = cap = N  # the sink's cell and the queue's dummy slot absorb the masked writes
     nbr = jnp.asarray(_neighbour_table(L))
     dt = jnp.int32
 
@@ -277,7 +277,6 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         busy = s["head"] < s["tail"]
         b = busy.astype(dt)
         new_wave = busy & (s["head"] == s["wave_end"])
-        W = s["W"] + new_wave.astype(dt)
         wave_end = jnp.where(new_wave, s["tail"], s["wave_end"])
         i = jnp.where(busy, s["queue"][s["head"] % cap], sink)  # the site that topples
         nb = jnp.where(busy, nbr[jnp.minimum(i, N - 1)], sink)
@@ -287,19 +286,15 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         touched = jnp.concatenate([i[None], nb, x[None]])  # distinct, apart from the sink
         cells = s["cells"][touched]
         z_nb = cells[1:5, _Z] + on.astype(dt)
-        due_now = (cells[1:5, _SCHEDULED] == W) & (cells[1:5, _TOPPLED] != W)
-        queued_next = cells[1:5, _SCHEDULED] == W + 1
-        push = on & ~queued_next & (z_nb - THRESHOLD * due_now.astype(dt) >= THRESHOLD)
+        push = on & (z_nb == THRESHOLD)
         pushed = push.astype(dt)
         tail = s["tail"] + pushed.sum()
         first = busy & (cells[0, _VISITED] != s["g"])  # i's first toppling in this avalanche
-        starts = add & (cells[5, _Z] + 1 >= THRESHOLD)  # the grain makes its site unstable
+        starts = add & (cells[5, _Z] + 1 == THRESHOLD)  # the grain makes its site unstable
         c_i = (
             cells[0]
             .at[_Z]
             .add(-THRESHOLD * b)
-            .at[_TOPPLED]
-            .set(W)
             .at[_VISITED]
             .set(s["g"])
             .at[_ACTIVITY]
@@ -308,9 +303,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
             .add(b)
         )
         c_nb = cells[1:5].at[:, _Z].set(z_nb)
-        c_nb = c_nb.at[:, _SCHEDULED].set(jnp.where(push, W + 1, cells[1:5, _SCHEDULED]))
         c_x = cells[5].at[_Z].add(add.astype(dt))
-        c_x = c_x.at[_SCHEDULED].set(jnp.where(starts, W + 1, cells[5, _SCHEDULED]))
         slots = jnp.concatenate(
             [
                 jnp.where(push, (s["tail"] + jnp.cumsum(pushed) - pushed) % cap, cap),
@@ -319,6 +312,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         )
         size = s["size"] + b
         area = s["area"] + first.astype(dt)
+        duration = s["duration"] + new_wave.astype(dt)
         # the running totals only grow, so writing them at the current grain's slot on every
         # event leaves the avalanche's final values there
         slot = jnp.maximum(s["g"] - 1, 0)
@@ -329,12 +323,11 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
             head=s["head"] + b,
             tail=tail + starts.astype(dt),
             wave_end=wave_end,
-            W=W,
-            W0=jnp.where(add, W, s["W0"]),
             g=s["g"] + add.astype(dt),
             size=size * keep,
             area=area * keep,
-            out=s["out"].at[:, slot].set(jnp.stack([size, area, W - s["W0"]])),
+            duration=duration * keep,
+            out=s["out"].at[:, slot].set(jnp.stack([size, area, duration])),
         )
 
     def events(s):
@@ -346,8 +339,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         return jnp.any(s["g"] < n) | jnp.any(s["head"] < s["tail"])
 
     zero = jnp.zeros((B,), dt)
-    cells = jnp.zeros((B, N + 1, 6), dt)
-    cells = cells.at[:, :, jnp.array([_TOPPLED, _SCHEDULED, _VISITED])].set(-1)
+    cells = jnp.zeros((B, N + 1, 4), dt).at[:, :, _VISITED].set(-1)
     cells = cells.at[:, :N, _Z].set(z.reshape(B, N).astype(dt))
     init = dict(
         cells=cells,
@@ -355,16 +347,15 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         head=zero,
         tail=zero,
         wave_end=zero,
-        W=zero,
-        W0=zero,
         g=zero,
         size=zero,
         area=zero,
+        duration=zero,
         out=jnp.zeros((B, 3, n), dt),
     )
     s = jax.lax.while_loop(running, events, init)
     size, area, duration = s["out"].transpose(1, 0, 2)
-    c = s["cells"][:, :N].reshape(B, L, L, 6)
+    c = s["cells"][:, :N].reshape(B, L, L, 4)
     out_dt = z.dtype
     return Drive(
         c[..., _Z].astype(out_dt),

@@ -59,7 +59,12 @@ KERNELS = {  # file stem: what the kernel does, in the chapter that uses it
     "flows": "Runge-Kutta integration of a chaotic flow (complexity/chaos)",
 }
 # references beyond NumPy and numba that a kernel's file may hold: column, label
-EXTRA = {"ising_rs": "ising-rs", "quspin": "QuSpin", "scipy": "SciPy solve_ivp"}
+EXTRA = {
+    "ising_rs": "ising-rs",
+    "quspin": "QuSpin",
+    "scipy": "SciPy solve_ivp",
+    "jax_waves": "JAX, whole-lattice waves",  # the sandpile's reference drive
+}
 folder = (data.data_dir() / "benchmarks") if data.data_dir() else None
 results = {}  # (kernel, platform) -> the file's record
 for path in sorted(folder.glob("*.json")) if folder else []:

@@ -2,6 +2,7 @@
 from a wrong likelihood scale fails, and the uniformity test keeps its false-alarm rate."""
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -395,3 +396,25 @@ def test_uniform_ranks_with_no_tails_are_not_calibrated():
     r = calibration.check(cal)["x"]
     assert r["p_uniform"] > 0.05 and r["coverage"][0.94][0] == 1.0
     assert not r["calibrated"]
+
+
+def test_a_run_drops_each_fits_compiled_programs():
+    """Every data set's fit compiles anew under NumPyro (new closures); run() clears JAX's caches
+    after each one, or a long run exhausts the process's memory mappings (it did: 25 NUTS fits
+    through diffrax, 2026-12-03). A jitted program the fit used holds no executable afterwards."""
+    seen = []
+    shift = jax.jit(lambda x: x + 0.0)
+
+    def fit(key, data):
+        seen.append(shift._cache_size())  # cleared after the previous data set
+        mu = shift(jnp.asarray(data).mean()) + jax.random.normal(key, (99,)) * 0.1
+        return {"mu": np.asarray(mu)}
+
+    calibration.run(jax.random.key(5), _prior, _simulate, fit, 3, 49, clear_every=1)
+    assert seen == [0, 0, 0] and shift._cache_size() == 0
+    seen.clear()
+    calibration.run(jax.random.key(5), _prior, _simulate, fit, 5, 49, clear_every=2)
+    assert seen == [0, 1, 0, 1, 0] and shift._cache_size() == 1  # cleared after 2 and 4, not 5
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="clear_every must be an integer >= 1"):
+            calibration.run(jax.random.key(5), _prior, _simulate, fit, 1, 49, clear_every=bad)

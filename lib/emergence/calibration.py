@@ -151,6 +151,7 @@ def run(
     progress: Callable | None = None,
     first: int = 0,
     params=None,
+    clear_every: int = 10,
 ) -> Calibration:
     """A simulation-based calibration run.
 
@@ -185,6 +186,11 @@ def run(
     params : sequence of str, optional
         The sites to rank (default all that ``sample_prior`` returns); nuisance parameters can be
         drawn and simulated with but left out.
+    clear_every : int, optional
+        Clear JAX's caches of compiled programs after every this many data sets (>= 1; default
+        10). A NumPyro fit compiles anew for each data set and JAX keeps every executable, each
+        holding memory mappings of its code: without this a long run dies at the kernel's limit
+        (see below). The persistent compilation cache still serves the next fits.
 
     Returns
     -------
@@ -197,6 +203,8 @@ def run(
         raise ValueError(f"n_datasets must be an integer >= 1, got {n_datasets!r}")
     if isinstance(n_draws, bool) or int(n_draws) < 1:
         raise ValueError(f"n_draws must be an integer >= 1, got {n_draws!r}")
+    if isinstance(clear_every, bool) or not isinstance(clear_every, int) or clear_every < 1:
+        raise ValueError(f"clear_every must be an integer >= 1, got {clear_every!r}")
     names, truths, ranks, covered = None, [], [], []
     for i in range(int(first), int(first) + int(n_datasets)):
         k_prior, k_sim, k_fit = jax.random.split(jax.random.fold_in(key, i), 3)
@@ -214,6 +222,11 @@ def run(
         truths.append([theta[n] for n in names])
         ranks.append(r)
         covered.append(c)
+        # Drop the compiled programs of the last fits: a process of 25 NUTS fits through diffrax
+        # reached the kernel's limit of memory mappings (vm.max_map_count, 65530 on Linux; ~2500
+        # per fit) and died with "LLVM compilation error: Cannot allocate memory" (2026-12-03)
+        if (i + 1 - int(first)) % clear_every == 0:
+            jax.clear_caches()
         if progress is not None:
             progress(i + 1 - int(first), int(n_datasets))
     return Calibration(

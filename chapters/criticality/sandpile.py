@@ -157,7 +157,9 @@ k_fit_F, k_ppc_F, k_fit_s, k_ppc_s, k_adq_F, k_adq_s = (
 # ## Simulation
 #
 # `sandpile.drive` adds grains one at a time and relaxes after each, for a batch of independent
-# lattices at once. Starting from random stable heights, we first drive `transient` windows of
+# lattices at once. It keeps a queue of the unstable sites of each lattice, so an avalanche costs
+# its number of topplings; `method="waves"` relaxes by whole-lattice toppling waves instead (the
+# tested reference, identical results, a cost of $L^2$ per wave). Starting from random stable heights, we first drive `transient` windows of
 # $L^2$ grains and discard them (the pile must first fill up to its critical state), then
 # record `windows` windows of $L^2$ grains.
 #

@@ -326,3 +326,15 @@ def test_an_unknown_drive_method_is_named():
 #   while due in the current wave) gave the same results in every test and at L = 13, 24, 32:
 #   by the parity argument in the kernel's docstring its extra checks never change a decision,
 #   so the kernel does without them.
+
+
+def test_the_frontier_drive_runs_with_64_bit_types_enabled():
+    """Other modules' tests enable x64 in the same process (a fresh-clone make test failed so):
+    the kernel's counters must keep their int32 type there too."""
+    z0 = np.full((2, 6, 6), 3)
+    sites = np.full((2, 5), 14)
+    ref = sp.drive(None, z0, sites=sites, method="waves")
+    with jax.enable_x64(True):
+        new = sp.drive(None, z0, sites=sites, method="frontier")
+    for field in ("heights", "size", "area", "duration", "activity", "topplings"):
+        np.testing.assert_array_equal(np.asarray(getattr(new, field)), np.asarray(getattr(ref, field)))

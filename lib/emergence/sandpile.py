@@ -288,7 +288,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         z_nb = cells[1:5, _Z] + on.astype(dt)
         push = on & (z_nb == THRESHOLD)
         pushed = push.astype(dt)
-        tail = s["tail"] + pushed.sum()
+        tail = s["tail"] + pushed.sum(dtype=dt)  # (not the default int: int64 under x64)
         first = busy & (cells[0, _VISITED] != s["g"])  # i's first toppling in this avalanche
         starts = add & (cells[5, _Z] + 1 == THRESHOLD)  # the grain makes its site unstable
         c_i = (
@@ -306,7 +306,7 @@ def drive_frontier_kernel(z: jax.Array, sites: jax.Array) -> Drive:
         c_x = cells[5].at[_Z].add(add.astype(dt))
         slots = jnp.concatenate(
             [
-                jnp.where(push, (s["tail"] + jnp.cumsum(pushed) - pushed) % cap, cap),
+                jnp.where(push, (s["tail"] + jnp.cumsum(pushed, dtype=dt) - pushed) % cap, cap),
                 jnp.where(starts, tail % cap, cap)[None],
             ]
         )

@@ -300,7 +300,7 @@ def test_the_frontier_drive_equals_the_wave_drive_in_every_field(L, batch, n_gra
 
 def test_the_frontier_queue_holds_the_largest_avalanches():
     """Grains dropped at the centre of a lattice of 3s: the first avalanche topples every site,
-    with a whole wave of unstable sites queued at once (the queue's capacity, 2 L^2, is what
+    with a whole wave of unstable sites queued at once (the queue's capacity, L^2, bounds what
     this exercises); sizes and durations equal the reference's."""
     L = 9
     z0 = np.full((L, L), 3)

@@ -489,7 +489,7 @@ def drive(
         ``"frontier"`` (default; a queue of unstable sites, :func:`drive_frontier_kernel`, whose
         cost grows with the topplings rather than with ``L^2`` per wave) or ``"waves"``
         (whole-lattice toppling waves, :func:`drive_kernel`, the reference). The results are
-        identical; on this project's 2-core CPU the frontier was 1.7-4x faster at L = 16..128
+        identical; on this project's 2-core CPU the frontier was 1.2-2.7x faster at L = 16..128
         (``benchmarks/bench_sandpile.py``).
 
     Returns
